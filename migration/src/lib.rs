@@ -1,0 +1,14 @@
+//! One migration set for SQLite and PostgreSQL. Backend-specific SQL is kept to the few places
+//! that need it (append-only triggers) and each sits behind a `match` on the backend.
+pub use sea_orm_migration::prelude::*;
+
+mod m20261126_000001_foundation;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261126_000001_foundation::Migration)]
+    }
+}

@@ -1,0 +1,236 @@
+//! Every UI string goes through here: Chinese first, English on request. Keys are looked up in
+//! one table so that a missing translation is caught by a unit test, not by a user.
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Zh,
+    En,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+
+    /// The language chosen by the `lang` cookie, else the browser's first preference.
+    pub fn from_request(cookie: Option<&str>, accept_language: Option<&str>) -> Lang {
+        match cookie {
+            Some("en") => Lang::En,
+            Some("zh") => Lang::Zh,
+            _ => match accept_language {
+                Some(al) if al.trim_start().to_ascii_lowercase().starts_with("en") => Lang::En,
+                _ => Lang::Zh,
+            },
+        }
+    }
+
+    /// The translation of `key`; an unknown key shows itself, which the tests forbid.
+    pub fn t(self, key: &str) -> &'static str {
+        match TABLE.get(key) {
+            Some((zh, en)) => match self {
+                Lang::Zh => zh,
+                Lang::En => en,
+            },
+            None => {
+                tracing::warn!(key, "missing translation");
+                Box::leak(key.to_string().into_boxed_str())
+            }
+        }
+    }
+}
+
+static TABLE: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> =
+    LazyLock::new(|| MESSAGES.iter().map(|(k, zh, en)| (*k, (*zh, *en))).collect());
+
+/// (key, 中文, English)
+pub const MESSAGES: &[(&str, &str, &str)] = &[
+    ("app.name", "协商 · 政协履职平台", "Xieshang · CPPCC work platform"),
+    ("app.short", "协商", "Xieshang"),
+    ("nav.home", "首页", "Home"),
+    ("nav.users", "账号管理", "Accounts"),
+    ("nav.committees", "政协组织", "Committees"),
+    ("nav.audit", "审计日志", "Audit log"),
+    ("nav.password", "修改密码", "Change password"),
+    ("nav.logout", "退出", "Log out"),
+    ("nav.login", "登录", "Log in"),
+    ("nav.api_docs", "接口文档", "API docs"),
+    ("nav.menu", "菜单", "Menu"),
+    ("lang.switch", "English", "中文"),
+    ("level.national", "全国政协", "National committee"),
+    ("level.province", "省级政协", "Provincial committee"),
+    ("level.city", "市级政协", "City committee"),
+    ("level.county", "区县政协", "County/district committee"),
+    ("role.admin", "系统管理员", "System administrator"),
+    ("role.security_admin", "安全管理员", "Security administrator"),
+    ("role.auditor", "安全审计员", "Auditor"),
+    ("role.staff", "机关干部", "Committee staff"),
+    ("role.leader", "主席会议成员", "Leader"),
+    ("role.member", "政协委员", "Member"),
+    ("role.unit", "承办单位", "Handling unit"),
+    ("err.required", "此项为必填项", "This field is required"),
+    ("err.name", "名称过长或含有非法字符", "Too long or contains invalid characters"),
+    ("err.username", "用户名须为3至32位字母、数字或 . _ -", "Username: 3–32 letters, digits or . _ -"),
+    ("err.code", "代码须为2至32位小写字母、数字或 -，以字母开头", "Code: 2–32 lower-case letters, digits or -, starting with a letter"),
+    ("err.level", "请选择有效的政协层级", "Choose a valid committee level"),
+    ("err.level_below", "下级政协的层级须低于本级", "A child committee must be of a lower level"),
+    ("err.role", "请选择有效的角色", "Choose a valid role"),
+    ("err.unit_required", "承办单位账号须填写所属承办单位", "A handling-unit account needs its unit"),
+    ("err.password_policy", "密码至少10位，且包含小写字母、大写字母、数字、符号中的至少三类", "Password: at least 10 characters from three of: lower-case, upper-case, digits, symbols"),
+    ("err.password_mismatch", "两次输入的密码不一致", "The passwords do not match"),
+    ("err.password_wrong", "当前密码不正确", "The current password is wrong"),
+    ("err.username_taken", "该用户名已被使用", "This username is taken"),
+    ("err.code_taken", "该代码已被使用", "This code is taken"),
+    ("err.login_failed", "用户名或密码错误", "Wrong username or password"),
+    ("err.locked", "连续登录失败次数过多，账号已锁定15分钟，请稍后再试", "Too many failed logins: the account is locked for 15 minutes"),
+    ("err.disabled", "该账号已停用，请联系管理员", "This account is disabled; contact your administrator"),
+    ("err.bad_request", "请求格式有误", "The request is malformed"),
+    ("err.invalid_form", "提交的内容有误，请检查标红的项目", "Please correct the marked fields"),
+    ("err.page", "页码须为正整数", "The page must be a positive whole number"),
+    ("err.per_page", "每页条数须为1至200", "Items per page: 1 to 200"),
+    ("err.committee_unknown", "找不到该代码的政协", "No committee has this code"),
+    ("err.date", "日期格式应为 YYYY-MM-DD", "Dates are written YYYY-MM-DD"),
+    ("err.csrf", "请求来源校验失败，请刷新页面后重试", "The request's origin could not be verified; reload the page and try again"),
+    ("error.title", "出错了", "Something went wrong"),
+    ("error.400", "请求有误", "Bad request"),
+    ("error.401", "请先登录", "Please log in"),
+    ("error.403", "您没有权限访问此页面", "You may not access this page"),
+    ("error.404", "页面不存在", "Page not found"),
+    ("error.405", "不支持的请求方式", "Method not allowed"),
+    ("error.413", "提交的内容过大（上限10MB）", "The upload is too large (10 MB at most)"),
+    ("error.422", "提交的内容有误", "The submitted data is invalid"),
+    ("error.429", "请求过于频繁，请稍后再试", "Too many requests; try again later"),
+    ("error.500", "服务器内部错误，已记录，请稍后再试", "Internal error; it has been logged"),
+    ("error.503", "数据库暂时无法连接，请稍后再试", "The database cannot be reached; try again shortly"),
+    ("error.back_home", "返回首页", "Back to the home page"),
+    ("login.title", "登录", "Log in"),
+    ("login.username", "用户名", "Username"),
+    ("login.password", "密码", "Password"),
+    ("login.submit", "登录", "Log in"),
+    ("login.expired", "您长时间未操作，已自动退出，请重新登录", "You were logged out after a period of inactivity"),
+    ("login.required", "请先登录", "Please log in first"),
+    ("flash.logged_out", "您已安全退出", "You have logged out"),
+    ("flash.password_changed", "密码已修改，其他设备上的登录已失效", "Password changed; other sessions were ended"),
+    ("flash.user_created", "账号已创建", "Account created"),
+    ("flash.user_updated", "账号已更新", "Account updated"),
+    ("flash.committee_created", "下级政协已创建", "Committee created"),
+    ("flash.setup_done", "初始化完成，欢迎使用", "Setup complete: welcome"),
+    ("password.title", "修改密码", "Change password"),
+    ("password.current", "当前密码", "Current password"),
+    ("password.new", "新密码", "New password"),
+    ("password.confirm", "确认新密码", "Confirm new password"),
+    ("password.hint", "至少10位，包含小写字母、大写字母、数字、符号中的至少三类", "At least 10 characters from three of: lower-case, upper-case, digits, symbols"),
+    ("form.save", "保存", "Save"),
+    ("form.filter", "筛选", "Filter"),
+    ("form.reset", "重置", "Reset"),
+    ("form.create", "新建", "Create"),
+    ("setup.title", "首次使用：初始化", "First run: setup"),
+    ("setup.intro", "请创建本级政协和第一个系统管理员账号。此页面仅在系统为空时可用。", "Create your committee and its first administrator. This page is only available while the system is empty."),
+    ("setup.committee", "本级政协", "Your committee"),
+    ("setup.admin", "系统管理员", "Administrator"),
+    ("setup.submit", "完成初始化", "Finish setup"),
+    ("committee.name", "政协名称", "Committee name"),
+    ("committee.code", "代码", "Code"),
+    ("committee.level", "层级", "Level"),
+    ("committee.parent", "上级政协", "Parent committee"),
+    ("committee.children", "下级政协", "Child committees"),
+    ("committee.users", "账号数", "Accounts"),
+    ("committee.create_child", "新建下级政协", "Create a child committee"),
+    ("committee.read_only", "上级政协管理员只读查看", "Read-only view for the parent committee's administrators"),
+    ("committee.admin_username", "管理员用户名", "Administrator username"),
+    ("committee.admin_password", "管理员初始密码", "Administrator's initial password"),
+    ("committee.own", "本级", "This committee"),
+    ("user.username", "用户名", "Username"),
+    ("user.display_name", "姓名", "Name"),
+    ("user.role", "角色", "Role"),
+    ("user.unit", "所属承办单位", "Handling unit"),
+    ("user.status", "状态", "Status"),
+    ("user.active", "正常", "Active"),
+    ("user.disabled", "已停用", "Disabled"),
+    ("user.locked", "已锁定", "Locked"),
+    ("user.last_login", "最近登录", "Last login"),
+    ("user.never", "从未登录", "Never"),
+    ("user.create", "新建账号", "New account"),
+    ("user.initial_password", "初始密码", "Initial password"),
+    ("user.unlock", "解锁", "Unlock"),
+    ("user.disable", "停用", "Disable"),
+    ("user.enable", "启用", "Enable"),
+    ("user.actions", "操作", "Actions"),
+    ("audit.title", "审计日志", "Audit log"),
+    ("audit.at", "时间", "Time"),
+    ("audit.actor", "操作人", "Actor"),
+    ("audit.ip", "IP地址", "IP address"),
+    ("audit.action", "操作", "Action"),
+    ("audit.object", "对象", "Object"),
+    ("audit.summary", "内容摘要", "Summary"),
+    ("audit.from", "起始日期", "From"),
+    ("audit.to", "截止日期", "To"),
+    ("audit.empty", "没有符合条件的记录", "No matching entries"),
+    ("audit.total", "条记录", "entries"),
+    ("page.prev", "上一页", "Previous"),
+    ("page.next", "下一页", "Next"),
+    ("home.welcome", "欢迎您", "Welcome"),
+    ("home.your_role", "您的角色", "Your role"),
+    ("home.committee", "所在政协", "Committee"),
+    ("home.tasks", "常用功能", "Shortcuts"),
+    ("home.loop", "走访收集 → 协商议事 → 交办承办 → 答复反馈 → 群众回访 → 履职评价 → 公开发布", "Collect → consult → hand over → answer → check back → evaluate → publish"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_unique_and_translated() {
+        assert_eq!(TABLE.len(), MESSAGES.len(), "duplicate keys");
+        for (k, zh, en) in MESSAGES {
+            assert!(!zh.is_empty() && !en.is_empty(), "{k}");
+        }
+        assert_eq!(Lang::Zh.t("nav.home"), "首页");
+        assert_eq!(Lang::En.t("nav.home"), "Home");
+    }
+
+    #[test]
+    fn every_key_used_in_code_and_templates_exists() {
+        // Scan the sources for t("…") and FieldError::new(_, "…") keys so a typo fails here.
+        let mut missing = Vec::new();
+        for dir in ["src", "templates"] {
+            let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+            for key in scan_keys(&root) {
+                if !TABLE.contains_key(key.as_str()) {
+                    missing.push(key);
+                }
+            }
+        }
+        assert!(missing.is_empty(), "missing translations: {missing:?}");
+    }
+
+    fn scan_keys(dir: &std::path::Path) -> Vec<String> {
+        let mut keys = Vec::new();
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                keys.extend(scan_keys(&path));
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            for marker in ["t(\"", "\"err.", "\"flash.", "\"error."] {
+                for (i, _) in text.match_indices(marker) {
+                    let start = i + marker.len() - if marker.starts_with("t(") { 0 } else { marker.len() - 1 };
+                    if let Some(end) = text[start..].find('"') {
+                        let key = &text[start..start + end];
+                        if key.contains('.') && !key.contains(' ') && !key.ends_with('.') {
+                            keys.push(key.to_string());
+                        }
+                    }
+                }
+            }
+        }
+        keys
+    }
+}

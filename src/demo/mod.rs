@@ -1,0 +1,82 @@
+//! The demo committee: 湘潭市岳塘区政协 (code `yuetang`) under its city and province committees,
+//! with one account per role. Later areas extend it with generated records; names of people
+//! are never taken from the source article.
+use sea_orm::{DatabaseConnection, TransactionTrait};
+
+use crate::app::audit::{self, Who};
+use crate::app::auth;
+use crate::app::error::{AppError, AppResult};
+use crate::org::model::{CommitteeCode, CommitteeLevel, Password, Role, Username};
+use crate::org::store::{self, NewCommittee, NewUser};
+
+pub const DEMO_CODE: &str = "yuetang";
+
+/// An account printed after loading.
+pub struct DemoAccount {
+    pub username: String,
+    pub role: String,
+    pub password: String,
+}
+
+/// (code, name, level) from the province down to the district.
+const COMMITTEES: [(&str, &str, CommitteeLevel); 3] = [
+    ("hunan", "湖南省政协", CommitteeLevel::Province),
+    ("xiangtan", "湘潭市政协", CommitteeLevel::City),
+    (DEMO_CODE, "湘潭市岳塘区政协", CommitteeLevel::County),
+];
+
+/// (committee code, username, display name, role, unit)
+const ACCOUNTS: [(&str, &str, &str, Role, Option<&str>); 8] = [
+    (DEMO_CODE, "admin", "系统管理员", Role::Admin, None),
+    (DEMO_CODE, "security", "安全管理员", Role::SecurityAdmin, None),
+    (DEMO_CODE, "auditor", "安全审计员", Role::Auditor, None),
+    (DEMO_CODE, "staff", "提案委干部", Role::Staff, None),
+    (DEMO_CODE, "leader", "主席会议成员", Role::Leader, None),
+    (DEMO_CODE, "member", "政协委员", Role::Member, None),
+    (DEMO_CODE, "unit", "区住建局联络员", Role::Unit, Some("区住房和城乡建设局")),
+    ("xiangtan", "xiangtan-admin", "湘潭市政协管理员", Role::Admin, None),
+];
+
+/// Loads the demo into an empty database. Returns `None` (and changes nothing) when the
+/// database already holds a committee. All accounts share one password: `password`, or a
+/// freshly generated one.
+pub async fn load(db: &DatabaseConnection, password: Option<String>) -> AppResult<Option<Vec<DemoAccount>>> {
+    if store::committee_count(db).await? > 0 {
+        return Ok(None);
+    }
+    let password = match password {
+        Some(p) => Password::parse("XIESHANG_DEMO_PASSWORD", &p).map_err(|e| AppError::Invalid(vec![e]))?,
+        None => Password::generate(),
+    };
+    let plain = password.expose().to_string();
+    let hash = auth::hash_password_blocking(password).await;
+    let txn = db.begin().await?;
+    let mut parent = None;
+    let mut ids = Vec::new();
+    for (code, name, level) in COMMITTEES {
+        let code = CommitteeCode::parse(code).expect("demo codes are valid");
+        let c = store::insert_committee(&txn, NewCommittee { code, name: name.into(), level, parent_id: parent }).await?;
+        parent = Some(c.id);
+        ids.push((c.code.clone(), c.id));
+    }
+    let id_of = |code: &str| ids.iter().find(|(c, _)| c == code).map(|(_, id)| *id).expect("demo committee exists");
+    let mut printed = Vec::new();
+    for (code, username, display_name, role, unit) in ACCOUNTS {
+        let committee_id = id_of(code);
+        let unit_id = match unit {
+            Some(u) => Some(store::unit_id_for(&txn, committee_id, u).await?),
+            None => None,
+        };
+        let username = Username::parse(username).expect("demo usernames are valid");
+        let user = store::insert_user(
+            &txn,
+            NewUser { committee_id, username, display_name: display_name.into(), password_hash: hash.clone(), role, unit_id },
+        )
+        .await?;
+        printed.push(DemoAccount { username: user.username, role: user.role, password: plain.clone() });
+    }
+    let who = Who::anonymous(Some(id_of(DEMO_CODE)), "demo", "-");
+    audit::record(&txn, &who, "create", "committee", id_of(DEMO_CODE), "载入演示数据").await?;
+    txn.commit().await?;
+    Ok(Some(printed))
+}

@@ -1,0 +1,8 @@
+//! Xieshang (协商): the working platform of a local political consultative committee.
+//!
+//! One folder per business area; `app` is the small shared core (configuration, database,
+//! sessions, authorization, audit log, errors and the page shell).
+pub mod app;
+pub mod demo;
+pub mod org;
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
