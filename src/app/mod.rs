@@ -48,6 +48,7 @@ pub struct AppState {
 
 /// The whole application: pages, API, docs, static files and probes, with the middleware stack.
 pub fn build(state: AppState) -> Router {
+    ops::metrics_handle();
     let (api, openapi) = api::router().split_for_parts();
     Router::new()
         .route("/", get(pages::home))

@@ -75,10 +75,7 @@ fn client_ip(req: &Request, trust_proxy: bool) -> String {
 pub async fn identify(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let headers = req.headers();
     let path = req.uri().path().to_string();
-    let lang = Lang::from_request(
-        cookie(headers, LANG_COOKIE).as_deref(),
-        headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()),
-    );
+    let lang = Lang::from_cookie(cookie(headers, LANG_COOKIE).as_deref());
     let bearer = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())

@@ -7,6 +7,7 @@ use chrono::Utc;
 use serde::Deserialize;
 
 use crate::app::AppState;
+use crate::app::audit::Who;
 use crate::app::auth;
 use crate::app::authz::{Action, Target, authorize, may};
 use crate::app::error::{AppError, AppResult};
@@ -78,6 +79,8 @@ pub async fn setup(State(state): State<AppState>, ctx: Ctx, Form(f): Form<SetupF
     let result = async {
         let user = accounts::setup(&state.db, &f.committee, &admin, &f.confirm, &ctx.info.ip).await?;
         let token = auth::start_session(&state.db, user.id, &ctx.info.ip).await?;
+        let who = Who::anonymous(Some(user.committee_id), &user.username, &ctx.info.ip);
+        crate::app::audit::record(&state.db, &Who { actor_id: Some(user.id), ..who }, "login", "user", user.id, "初始化后自动登录").await?;
         let mut res = redirect_with_flash(&ctx.info, "/", "flash.setup_done");
         res.headers_mut().append(header::SET_COOKIE, web::set_cookie(SESSION_COOKIE, &token, None, ctx.info.secure));
         Ok(res)

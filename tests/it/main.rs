@@ -1,0 +1,10 @@
+//! The one integration-test binary. Every test builds the application on a fresh database:
+//! a new SQLite file by default, or a new PostgreSQL database when `TEST_DATABASE_URL` names a
+//! server (`postgres://postgres@127.0.0.1:5432`). Requests go through the real router and
+//! middleware stack.
+mod harness;
+
+mod api;
+mod auth;
+mod foundation;
+mod org;
