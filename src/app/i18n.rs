@@ -24,6 +24,12 @@ impl Lang {
         if cookie == Some("en") { Lang::En } else { Lang::Zh }
     }
 
+    /// The translation of `key`, if there is one (for codes stored in data, such as audit
+    /// actions, where an unknown code is shown as it is).
+    pub fn try_t(self, key: &str) -> Option<&'static str> {
+        TABLE.get(key).map(|(zh, en)| if self == Lang::Zh { *zh } else { *en })
+    }
+
     /// The translation of `key`; an unknown key shows itself, which the tests forbid.
     pub fn t(self, key: &str) -> &'static str {
         match TABLE.get(key) {
@@ -130,6 +136,7 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("setup.submit", "完成初始化", "Finish setup"),
     ("committee.name", "政协名称", "Committee name"),
     ("committee.code", "代码", "Code"),
+    ("committee.name_example", "例如：湘潭市岳塘区政协", "e.g. 湘潭市岳塘区政协"),
     ("committee.level", "层级", "Level"),
     ("committee.parent", "上级政协", "Parent committee"),
     ("committee.children", "下级政协", "Child committees"),
@@ -166,6 +173,19 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("audit.to", "截止日期", "To"),
     ("audit.empty", "没有符合条件的记录", "No matching entries"),
     ("audit.total", "条记录", "entries"),
+    ("act.login", "登录", "Login"),
+    ("act.logout", "退出", "Logout"),
+    ("act.login_failed", "登录失败", "Failed login"),
+    ("act.login_refused", "拒绝登录", "Login refused"),
+    ("act.lockout", "账号锁定", "Lockout"),
+    ("act.unlock", "解锁", "Unlock"),
+    ("act.create", "新建", "Create"),
+    ("act.update", "修改", "Update"),
+    ("act.enable", "启用", "Enable"),
+    ("act.disable", "停用", "Disable"),
+    ("act.password_change", "修改密码", "Password change"),
+    ("obj.user", "账号", "Account"),
+    ("obj.committee", "政协", "Committee"),
     ("page.prev", "上一页", "Previous"),
     ("page.next", "下一页", "Next"),
     ("home.welcome", "欢迎您", "Welcome"),

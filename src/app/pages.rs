@@ -182,7 +182,8 @@ struct AuditPage {
     shell: Shell,
     rows: Vec<AuditRow>,
     pager: Pager,
-    object_types: Vec<String>,
+    /// (label, code)
+    object_types: Vec<(String, String)>,
     q: AuditQuery,
     errors: FormErrors,
 }
@@ -254,18 +255,24 @@ pub async fn audit_log(
     } else {
         (vec![], 0)
     };
+    let lang = a.ctx.shell.lang;
+    let label = |prefix: &str, code: &str| lang.try_t(&format!("{prefix}.{code}")).map(str::to_string).unwrap_or_else(|| code.to_string());
     let rows = entries
         .into_iter()
         .map(|e| AuditRow {
             at: local_time(&e.at),
             actor: e.actor_name,
             ip: e.ip,
-            action: e.action,
-            object: format!("{} #{}", e.object_type, e.object_id),
+            action: label("act", &e.action),
+            object: format!("{} #{}", label("obj", &e.object_type), e.object_id),
             summary: e.summary,
         })
         .collect();
-    let object_types = audit::object_types(&state.db, a.actor.committee_id).await?;
+    let object_types = audit::object_types(&state.db, a.actor.committee_id)
+        .await?
+        .into_iter()
+        .map(|code| (label("obj", &code), code))
+        .collect();
     let errors = FormErrors::new(a.ctx.shell.lang, &check.0);
     let pager = Pager::new(page, total, q.query_string());
     html(&AuditPage { shell: a.ctx.shell, rows, pager, object_types, q, errors })

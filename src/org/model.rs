@@ -36,6 +36,11 @@ impl CommitteeLevel {
         (child as u8) > (self as u8)
     }
 
+    /// The levels a child of this committee may have (none below a county).
+    pub fn child_levels(self) -> Vec<CommitteeLevel> {
+        Self::ALL.into_iter().filter(|&l| self.may_contain(l)).collect()
+    }
+
     /// The i18n key of the level's name.
     pub fn label_key(self) -> &'static str {
         match self {
@@ -252,5 +257,7 @@ mod tests {
         assert!(CommitteeLevel::City.may_contain(CommitteeLevel::County));
         assert!(!CommitteeLevel::County.may_contain(CommitteeLevel::City));
         assert!(!CommitteeLevel::City.may_contain(CommitteeLevel::City));
+        assert_eq!(CommitteeLevel::City.child_levels(), [CommitteeLevel::County]);
+        assert!(CommitteeLevel::County.child_levels().is_empty());
     }
 }

@@ -217,13 +217,17 @@ async fn committee_page_for(state: &AppState, a: Authed, id: i64, f: SetupForm, 
         None => None,
     };
     let shell = a.ctx.shell;
-    let level = CommitteeLevel::parse(&committee.level).map(|l| shell.t(l.label_key())).unwrap_or("");
+    let own_level = CommitteeLevel::parse(&committee.level).ok();
+    let level = own_level.map(|l| shell.t(l.label_key())).unwrap_or("");
+    let levels: Vec<_> =
+        own_level.map(CommitteeLevel::child_levels).unwrap_or_default().into_iter().map(|l| (l.as_str(), shell.t(l.label_key()))).collect();
+    let editable = may(&a.actor, Action::EditCommittee, &target);
     html(&CommitteesPage {
-        read_only: !may(&a.actor, Action::EditCommittee, &target),
-        can_create: may(&a.actor, Action::EditCommittee, &target),
+        read_only: !editable,
+        can_create: editable && !levels.is_empty(),
         children: store::children(&state.db, id).await?,
         users: store::count_users(&state.db, id).await?,
-        levels: level_choices(&shell),
+        levels,
         level,
         parent: parent.filter(|p| p.id == a.actor.committee_id || ancestors.contains(&a.actor.committee_id)),
         shell,

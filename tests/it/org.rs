@@ -71,7 +71,7 @@ async fn roles_see_only_what_they_may() {
         assert_eq!(c.get("/audit").await.status.as_u16(), audit, "{user} /audit");
         let page = c.get("/committees").await;
         assert_eq!(page.status, StatusCode::OK, "{user} /committees");
-        assert_eq!(page.text.contains("新建下级政协"), edit, "{user} create form");
+        assert!(!page.text.contains("新建下级政协"), "{user}: nothing lies below a county");
         assert_eq!(page.text.contains("href=\"/committees\""), edit, "{user} navigation");
     }
     // A security administrator may unlock but not create accounts.
@@ -121,12 +121,14 @@ async fn the_auditor_filters_the_log() {
     app.client().post_form("/login", &[("username", "staff"), ("password", "bad-Password-1")]).await;
     let auditor = app.login("auditor").await;
     let all = auditor.get("/audit").await.text;
-    assert!(all.contains("login_failed") && all.contains("admin") && all.contains("载入演示数据"));
+    assert!(all.contains("登录失败") && all.contains("admin") && all.contains("载入演示数据"));
+    assert!(auditor.get("/audit?object=committee").await.text.contains("载入演示数据"));
+    assert!(!auditor.get("/audit?object=committee").await.text.contains("登录成功"));
     let only_staff = auditor.get("/audit?actor=staff").await.text;
     assert!(only_staff.contains("密码错误") && !only_staff.contains("登录成功"));
     let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
     let tomorrow = today.succ_opt().unwrap();
-    assert!(auditor.get(&format!("/audit?from={today}&to={today}")).await.text.contains("login_failed"));
+    assert!(auditor.get(&format!("/audit?from={today}&to={today}")).await.text.contains("登录失败"));
     assert!(auditor.get(&format!("/audit?from={tomorrow}")).await.text.contains("没有符合条件的记录"));
     let bad = auditor.get("/audit?from=2022-13-45").await.text;
     assert!(bad.contains("日期格式应为 YYYY-MM-DD"));
