@@ -17,6 +17,8 @@ pub struct Config {
     pub secure_cookies: bool,
     /// Take the client address from `X-Forwarded-For` (only behind a trusted reverse proxy).
     pub trust_proxy: bool,
+    /// POSTs to the login and setup forms one client address may make per minute on one node.
+    pub login_attempts_per_minute: u32,
 }
 
 impl Default for Config {
@@ -28,6 +30,7 @@ impl Default for Config {
             token_ttl: Duration::from_secs(24 * 3600),
             secure_cookies: false,
             trust_proxy: false,
+            login_attempts_per_minute: 30,
         }
     }
 }

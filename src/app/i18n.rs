@@ -207,6 +207,15 @@ mod tests {
         }
         assert_eq!(Lang::Zh.t("nav.home"), "首页");
         assert_eq!(Lang::En.t("nav.home"), "Home");
+        assert_eq!(Lang::Zh.try_t("act.lockout"), Some("账号锁定"));
+        assert_eq!(Lang::Zh.try_t(&format!("act.{}", "unknown")), None);
+    }
+
+    #[test]
+    fn chinese_unless_english_was_chosen() {
+        assert_eq!(Lang::from_cookie(None), Lang::Zh);
+        assert_eq!(Lang::from_cookie(Some("en")), Lang::En);
+        assert_eq!(Lang::from_cookie(Some("fr")), Lang::Zh);
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod i18n;
 pub mod ops;
 pub mod pages;
 pub mod pagination;
+pub mod ratelimit;
 pub mod shell;
 pub mod web;
 
@@ -44,6 +45,7 @@ pub const BODY_LIMIT: usize = 10 * 1024 * 1024;
 pub struct AppState {
     pub db: DatabaseConnection,
     pub config: Arc<Config>,
+    pub limiter: Arc<ratelimit::RateLimiter>,
 }
 
 /// The whole application: pages, API, docs, static files and probes, with the middleware stack.
@@ -62,18 +64,20 @@ pub fn build(state: AppState) -> Router {
         .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi))
         .merge(ops::router())
         .fallback(|| async { AppError::NotFound })
-        // Innermost first: CSRF sees the identified request; errors are rendered with the
-        // user's language; limits and headers apply to everything.
+        // Innermost first: CSRF sees the identified request; limits, timeouts and panics
+        // become error responses that `render_errors` turns into pages in the user's
+        // language; headers, metrics and tracing apply to everything.
         .layer(middleware::from_fn(web::csrf))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(30)))
+        .layer(CatchPanicLayer::new())
+        .layer(middleware::from_fn_with_state(state.clone(), ratelimit::limit_public_forms))
         .layer(middleware::from_fn(web::render_errors))
         .layer(middleware::from_fn_with_state(state.clone(), web::identify))
         .layer(middleware::from_fn(web::security_headers))
         .layer(middleware::from_fn(web::track_metrics))
         .layer(CompressionLayer::new())
-        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(30)))
-        .layer(CatchPanicLayer::new())
         .layer(TraceLayer::new_for_http())
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
@@ -84,7 +88,8 @@ pub fn build(state: AppState) -> Router {
 pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
     let db = db::connect(&config.database_url).await?;
     db::migrate(&db).await?;
-    Ok(AppState { db, config: Arc::new(config) })
+    let limiter = Arc::new(ratelimit::RateLimiter::new(config.login_attempts_per_minute, Duration::from_secs(60)));
+    Ok(AppState { db, config: Arc::new(config), limiter })
 }
 
 /// Serves until Ctrl-C or SIGTERM, finishing requests in flight.

@@ -20,13 +20,16 @@ use crate::org::model::{CommitteeLevel, Role};
 use crate::org::store;
 
 /// Re-renders a form with its errors (422), or passes any other error on.
-fn with_form_errors(
+async fn with_form_errors<Fut>(
     result: AppResult<Response>,
-    render: impl FnOnce(Vec<crate::app::error::FieldError>) -> AppResult<Response>,
-) -> AppResult<Response> {
+    render: impl FnOnce(Vec<crate::app::error::FieldError>) -> Fut,
+) -> AppResult<Response>
+where
+    Fut: std::future::Future<Output = AppResult<Response>>,
+{
     match result {
         Err(AppError::Invalid(errors)) => {
-            let mut res = render(errors)?;
+            let mut res = render(errors).await?;
             *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(res)
         }
@@ -86,11 +89,12 @@ pub async fn setup(State(state): State<AppState>, ctx: Ctx, Form(f): Form<SetupF
         Ok(res)
     }
     .await;
-    with_form_errors(result, |errors| {
+    with_form_errors(result, |errors| async move {
         let errors = FormErrors::new(ctx.shell.lang, &errors);
         let f = SetupForm { password: String::new(), confirm: String::new(), ..f };
         html(&SetupPage { levels: level_choices(&ctx.shell), shell: ctx.shell, f, errors })
     })
+    .await
 }
 
 #[derive(Template)]
@@ -158,18 +162,15 @@ pub async fn users_page(State(state): State<AppState>, a: Authed, Query(pq): Que
 }
 
 pub async fn create_user(State(state): State<AppState>, a: Authed, Form(f): Form<UserInput>) -> AppResult<Response> {
-    let result = accounts::create_user(&state.db, &a.actor, &f, &a.ctx.info.ip).await;
-    match result {
-        Ok(_) => Ok(redirect_with_flash(&a.ctx.info, "/users", "flash.user_created")),
-        Err(AppError::Invalid(errors)) => {
-            let errors = FormErrors::new(a.ctx.shell.lang, &errors);
-            let f = UserInput { password: String::new(), ..f };
-            let mut res = users_page_for(&state, a, &PageQuery::default(), f, errors).await?;
-            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(res)
-        }
-        Err(e) => Err(e),
-    }
+    let result = accounts::create_user(&state.db, &a.actor, &f, &a.ctx.info.ip)
+        .await
+        .map(|_| redirect_with_flash(&a.ctx.info, "/users", "flash.user_created"));
+    with_form_errors(result, |errors| async move {
+        let errors = FormErrors::new(a.ctx.shell.lang, &errors);
+        let f = UserInput { password: String::new(), ..f };
+        users_page_for(&state, a, &PageQuery::default(), f, errors).await
+    })
+    .await
 }
 
 pub async fn unlock_user(State(state): State<AppState>, a: Authed, Path(id): Path<i64>) -> AppResult<Response> {
@@ -251,16 +252,14 @@ pub async fn committee(State(state): State<AppState>, a: Authed, Path(id): Path<
 
 pub async fn create_committee(State(state): State<AppState>, a: Authed, Form(f): Form<SetupForm>) -> AppResult<Response> {
     let admin = UserInput { username: f.admin_username.clone(), display_name: f.admin_name.clone(), password: f.password.clone(), ..Default::default() };
-    match accounts::create_child_committee(&state.db, &a.actor, &f.committee, &admin, &a.ctx.info.ip).await {
-        Ok(_) => Ok(redirect_with_flash(&a.ctx.info, "/committees", "flash.committee_created")),
-        Err(AppError::Invalid(errors)) => {
-            let errors = FormErrors::new(a.ctx.shell.lang, &errors);
-            let id = a.actor.committee_id;
-            let f = SetupForm { password: String::new(), ..f };
-            let mut res = committee_page_for(&state, a, id, f, errors).await?;
-            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(res)
-        }
-        Err(e) => Err(e),
-    }
+    let result = accounts::create_child_committee(&state.db, &a.actor, &f.committee, &admin, &a.ctx.info.ip)
+        .await
+        .map(|_| redirect_with_flash(&a.ctx.info, "/committees", "flash.committee_created"));
+    with_form_errors(result, |errors| async move {
+        let errors = FormErrors::new(a.ctx.shell.lang, &errors);
+        let id = a.actor.committee_id;
+        let f = SetupForm { password: String::new(), confirm: String::new(), ..f };
+        committee_page_for(&state, a, id, f, errors).await
+    })
+    .await
 }

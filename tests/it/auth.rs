@@ -116,21 +116,26 @@ async fn unknown_usernames_fail_like_wrong_passwords() {
     assert_eq!(audit_actions(&app, "nobody").await, ["login_failed"]);
 }
 
-#[tokio::test]
-async fn idle_sessions_end() {
-    let app = TestApp::demo().await;
-    let c = app.login("leader").await;
-    assert_eq!(c.get("/").await.status, StatusCode::OK);
-    // Pretend 31 minutes have passed since the last request.
-    let past = chrono::Utc::now() - chrono::Duration::minutes(31);
-    use sea_orm::{EntityTrait, QueryFilter, ColumnTrait, sea_query::Expr};
+/// Moves every session's last activity into the past, as if the user had walked away.
+async fn last_seen_minutes_ago(app: &TestApp, minutes: i64) {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
     use xieshang::app::auth::session;
+    let past = chrono::Utc::now() - chrono::Duration::minutes(minutes);
     session::Entity::update_many()
         .col_expr(session::Column::LastSeenAt, Expr::value(past))
         .filter(session::Column::UserId.gt(0))
         .exec(&app.state.db)
         .await
         .unwrap();
+}
+
+#[tokio::test]
+async fn idle_sessions_end() {
+    let app = TestApp::demo().await;
+    let c = app.login("leader").await;
+    assert_eq!(c.get("/").await.status, StatusCode::OK);
+    // Pretend 31 minutes have passed since the last request.
+    last_seen_minutes_ago(&app, 31).await;
     let res = c.get("/").await;
     assert_eq!(res.location(), "/login?expired=1&next=/");
     assert!(c.get("/login?expired=1&next=/").await.text.contains("您长时间未操作"));
@@ -141,15 +146,9 @@ async fn idle_sessions_end() {
 async fn recent_activity_keeps_a_session_alive() {
     let app = TestApp::demo().await;
     let c = app.login("leader").await;
-    let past = chrono::Utc::now() - chrono::Duration::minutes(29);
-    use sea_orm::{EntityTrait, QueryFilter, ColumnTrait, sea_query::Expr};
+    last_seen_minutes_ago(&app, 29).await;
+    use sea_orm::EntityTrait;
     use xieshang::app::auth::session;
-    session::Entity::update_many()
-        .col_expr(session::Column::LastSeenAt, Expr::value(past))
-        .filter(session::Column::UserId.gt(0))
-        .exec(&app.state.db)
-        .await
-        .unwrap();
     assert_eq!(c.get("/").await.status, StatusCode::OK);
     let s = session::Entity::find().one(&app.state.db).await.unwrap().unwrap();
     assert!(s.last_seen_at > chrono::Utc::now() - chrono::Duration::minutes(1), "activity was recorded");
@@ -207,4 +206,23 @@ async fn changing_the_password() {
     assert!(res.text.contains("用户名或密码错误"));
     let res = app.client().post_form("/login", &[("username", "member"), ("password", "New-Password-1")]).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn one_address_cannot_spray_logins() {
+    let config = xieshang::app::config::Config { login_attempts_per_minute: 3, ..Default::default() };
+    let app = TestApp::with_config(config).await;
+    xieshang::demo::load(&app.state.db, Some(PASSWORD.into())).await.unwrap();
+    let c = app.client();
+    for user in ["staff", "leader", "member"] {
+        let res = c.post_form("/login", &[("username", user), ("password", "guess-Password-1")]).await;
+        assert_eq!(res.status, StatusCode::OK);
+    }
+    let res = c.post_form("/login", &[("username", "unit"), ("password", PASSWORD)]).await;
+    assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(res.text.contains("请求过于频繁"));
+    let api = c.post_json("/api/v1/auth/login", r#"{"username":"unit","password":"Xieshang-2022"}"#, None).await;
+    assert_eq!(api.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(api.json()["error"], "too_many_requests");
+    assert_eq!(audit_actions(&app, "unit").await, Vec::<String>::new(), "refused before any check");
 }
