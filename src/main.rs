@@ -10,6 +10,8 @@ use xieshang::app::error::AppError;
 use xieshang::app::forms::Check;
 use xieshang::app::{self, i18n::Lang};
 use xieshang::org::accounts::{self, UserInput};
+use xieshang::org::import::ImportOptions;
+use xieshang::org::member_pages::{ImportOutcome, run_import};
 
 #[derive(Parser)]
 #[command(name = "xieshang", version, about = "协商 Xieshang：政协履职平台 / the working platform of a political consultative committee")]
@@ -56,6 +58,32 @@ enum Command {
     /// Manage accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Import records from files.
+    #[command(subcommand)]
+    Import(ImportCommand),
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Import a member roster (xlsx, or csv in UTF-8 or GBK). Every row is checked first; any
+    /// bad row → exit code 1, every bad row listed, nothing imported.
+    Members {
+        /// The committee's code, e.g. yuetang.
+        #[arg(long, required_unless_present = "template")]
+        committee: Option<String>,
+        /// The roster file.
+        #[arg(required_unless_present = "template")]
+        file: Option<std::path::PathBuf>,
+        /// Create sectors, groups and places the file names but the committee lacks.
+        #[arg(long)]
+        create_missing: bool,
+        /// Check and report, write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Write the empty roster template to this .xlsx file instead.
+        #[arg(long, value_name = "FILE.xlsx")]
+        template: Option<std::path::PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -125,6 +153,43 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Demo => load_demo(&state).await,
         Command::User(UserCommand::Create { committee, username, role, name, unit }) => {
             create_user(&state, committee, username, role, name, unit).await
+        }
+        Command::Import(ImportCommand::Members { committee, file, create_missing, dry_run, template }) => match template {
+            Some(path) => {
+                std::fs::write(&path, xieshang::org::roster::template()?)?;
+                println!("已写入模板 / template written: {}", path.display());
+                Ok(())
+            }
+            None => {
+                let opts = ImportOptions { create_missing, dry_run };
+                import_members(&state, &committee.unwrap_or_default(), &file.unwrap_or_default(), opts).await
+            }
+        },
+    }
+}
+
+async fn import_members(state: &app::AppState, committee: &str, file: &std::path::Path, opts: ImportOptions) -> anyhow::Result<()> {
+    let c = xieshang::org::store::find_committee_by_code(&state.db, committee)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("找不到代码为 {committee} 的政协 / no committee with code {committee}"))?;
+    let bytes = std::fs::read(file).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let who = xieshang::app::audit::Who::anonymous(Some(c.id), "cli", "-");
+    match run_import(state, c.id, &who, &name, &bytes, opts).await.map_err(explain)? {
+        ImportOutcome::File(e) => anyhow::bail!("{}", Lang::Zh.t(e.key)),
+        ImportOutcome::Rows(errors) => {
+            for e in &errors {
+                eprintln!("第{}行 {}：{}", e.line, e.column, Lang::Zh.t(e.key));
+            }
+            anyhow::bail!("{} 处错误，未导入任何数据 / {} errors, nothing imported", errors.len(), errors.len())
+        }
+        ImportOutcome::Done(r) => {
+            let verb = if opts.dry_run { "检查通过（未写入）/ checked, nothing written" } else { "导入完成 / imported" };
+            println!("{verb}: {} 行 rows, 新增 created {}, 更新 updated {}", r.rows, r.created, r.updated);
+            for e in &r.new_entries {
+                println!("  新建 / new: {e}");
+            }
+            Ok(())
         }
     }
 }

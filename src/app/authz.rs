@@ -19,6 +19,14 @@ pub enum Action {
     UnlockUser,
     /// Read the audit log.
     ViewAuditLog,
+    /// See the member list and member files.
+    ViewMembers,
+    /// See members' mobile numbers in full (others see 138****1234).
+    ViewMemberPhones,
+    /// Create, edit, import and export members.
+    ManageMembers,
+    /// Maintain sectors, places, groups and handling units.
+    ManageCatalogs,
 }
 
 /// The committee an object belongs to, with that committee's ancestors (parent first), so the
@@ -48,6 +56,8 @@ pub fn may(actor: &Actor, action: Action, target: &Target) -> bool {
         Action::ViewUsers | Action::UnlockUser => own && matches!(role, Admin | SecurityAdmin),
         // Separation of duties (三员分立): only the auditor reads the audit trail.
         Action::ViewAuditLog => own && role == Auditor,
+        Action::ViewMembers => own && matches!(role, Admin | Staff | Leader | Member | Unit),
+        Action::ViewMemberPhones | Action::ManageMembers | Action::ManageCatalogs => own && matches!(role, Admin | Staff),
     }
 }
 
@@ -93,6 +103,10 @@ mod tests {
             (ManageUsers, "A", "", ""),
             (UnlockUser, "AS", "", ""),
             (ViewAuditLog, "U", "", ""),
+            (ViewMembers, "ATLMN", "", ""),
+            (ViewMemberPhones, "AT", "", ""),
+            (ManageMembers, "AT", "", ""),
+            (ManageCatalogs, "AT", "", ""),
         ];
         let own = Target { committee_id: 10, ancestors: &[1] };
         let child = Target { committee_id: 20, ancestors: &[10, 1] };

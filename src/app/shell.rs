@@ -61,8 +61,10 @@ impl Shell {
 
 fn nav_for(actor: &Actor, path: &str) -> Vec<NavItem> {
     let own = Target::own(actor);
-    let entries: [(&str, &str, Option<Action>); 4] = [
+    let entries: [(&str, &str, Option<Action>); 6] = [
         ("/", "nav.home", None),
+        ("/members", "nav.members", Some(Action::ViewMembers)),
+        ("/org/sectors", "nav.catalogs", Some(Action::ManageCatalogs)),
         ("/users", "nav.users", Some(Action::ViewUsers)),
         ("/committees", "nav.committees", Some(Action::EditCommittee)),
         ("/audit", "nav.audit", Some(Action::ViewAuditLog)),
@@ -73,7 +75,11 @@ fn nav_for(actor: &Actor, path: &str) -> Vec<NavItem> {
         .map(|(href, key, _)| NavItem {
             href,
             key,
-            active: if href == "/" { path == "/" } else { path.starts_with(href) },
+            active: match href {
+                "/" => path == "/",
+                "/org/sectors" => path.starts_with("/org/"),
+                _ => path.starts_with(href),
+            },
         })
         .collect()
 }
@@ -194,9 +200,10 @@ mod tests {
     #[test]
     fn navigation_fits_the_role() {
         let hrefs = |r| nav_for(&actor(r), "/users").into_iter().map(|n| n.href).collect::<Vec<_>>();
-        assert_eq!(hrefs(Role::Admin), ["/", "/users", "/committees"]);
+        assert_eq!(hrefs(Role::Admin), ["/", "/members", "/org/sectors", "/users", "/committees"]);
+        assert_eq!(hrefs(Role::Staff), ["/", "/members", "/org/sectors"]);
         assert_eq!(hrefs(Role::Auditor), ["/", "/audit"]);
-        assert_eq!(hrefs(Role::Member), ["/"]);
+        assert_eq!(hrefs(Role::Member), ["/", "/members"]);
         assert!(nav_for(&actor(Role::Admin), "/users").iter().any(|n| n.href == "/users" && n.active));
     }
 

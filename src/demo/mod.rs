@@ -1,6 +1,8 @@
 //! The demo committee: 湘潭市岳塘区政协 (code `yuetang`) under its city and province committees,
 //! with one account per role. Later areas extend it with generated records; names of people
 //! are never taken from the source article.
+mod org;
+
 use sea_orm::{DatabaseConnection, TransactionTrait};
 
 use crate::app::audit::{self, Who};
@@ -75,8 +77,25 @@ pub async fn load(db: &DatabaseConnection, password: Option<String>) -> AppResul
         .await?;
         printed.push(DemoAccount { username: user.username, role: user.role, password: plain.clone() });
     }
+    let demo_org = org::load(&txn, id_of(DEMO_CODE)).await?;
+    link_accounts(&txn, &demo_org).await?;
     let who = Who::anonymous(Some(id_of(DEMO_CODE)), "demo", "-");
     audit::record(&txn, &who, "create", "committee", id_of(DEMO_CODE), "载入演示数据").await?;
     txn.commit().await?;
     Ok(Some(printed))
+}
+
+/// The demo's leader account is the chair's, its member account the seventh member's.
+async fn link_accounts(db: &impl sea_orm::ConnectionTrait, demo: &org::DemoOrg) -> Result<(), sea_orm::DbErr> {
+    use crate::org::members::member;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+    for (username, member_id) in [("leader", demo.member_ids[0]), ("member", demo.member_ids[7])] {
+        let user = store::find_user_by_username(db, username).await?.expect("demo account exists");
+        member::Entity::update_many()
+            .col_expr(member::Column::UserId, Expr::value(user.id))
+            .filter(member::Column::Id.eq(member_id))
+            .exec(db)
+            .await?;
+    }
+    Ok(())
 }

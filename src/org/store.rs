@@ -41,6 +41,11 @@ pub mod unit {
         pub committee_id: i64,
         pub name: String,
         pub created_at: DateTimeUtc,
+        /// party_office, government or other
+        pub kind: String,
+        pub contact: Option<String>,
+        pub phone: Option<String>,
+        pub retired: bool,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -84,6 +89,49 @@ pub mod user {
 }
 
 pub use committee::Model as Committee;
+pub use unit::Model as Unit;
+
+/// What kind of body a handling unit is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnitKind {
+    PartyOffice,
+    Government,
+    Other,
+}
+
+impl UnitKind {
+    pub const ALL: [UnitKind; 3] = [Self::PartyOffice, Self::Government, Self::Other];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::PartyOffice => "party_office",
+            Self::Government => "government",
+            Self::Other => "other",
+        }
+    }
+
+    pub fn from_code(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Self::PartyOffice => "unit.party_office",
+            Self::Government => "unit.government",
+            Self::Other => "unit.other",
+        }
+    }
+
+    /// Party offices are named 区委…; most other units are government departments.
+    pub fn from_name(name: &str) -> Self {
+        if name.starts_with("区委") || name.starts_with("市委") || name.contains("党") { Self::PartyOffice } else { Self::Government }
+    }
+}
+
+/// A committee's handling units, in name order.
+pub async fn units(db: &impl ConnectionTrait, committee_id: i64) -> Result<Vec<Unit>, sea_orm::DbErr> {
+    unit::Entity::find().filter(unit::Column::CommitteeId.eq(committee_id)).order_by_asc(unit::Column::Id).all(db).await
+}
 pub use user::Model as User;
 
 pub async fn committee_count(db: &impl ConnectionTrait) -> Result<u64, sea_orm::DbErr> {
@@ -154,6 +202,10 @@ pub async fn unit_id_for(db: &impl ConnectionTrait, committee_id: i64, name: &st
         committee_id: Set(committee_id),
         name: Set(name.to_string()),
         created_at: Set(Utc::now()),
+        kind: Set(UnitKind::from_name(name).as_str().to_string()),
+        contact: Set(None),
+        phone: Set(None),
+        retired: Set(false),
         ..Default::default()
     }
     .insert(db)

@@ -1,0 +1,499 @@
+//! Member pages: the list with filters and search, the member file (履职档案), the member
+//! form, and roster import, export and template.
+use askama::Template;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use base64::Engine;
+use serde::Deserialize;
+
+use crate::app::AppState;
+use crate::app::audit::{self, Who};
+use crate::app::auth::Actor;
+use crate::app::authz::{Action, Target, authorize, may};
+use crate::app::error::{AppError, AppResult, FieldError};
+use crate::app::forms::{Check, FormErrors};
+use crate::app::pagination::{PageQuery, PageRequest, Pager};
+use crate::app::shell::{Authed, Shell, html, redirect_with_flash};
+use crate::app::web;
+use crate::org::import::{self, Catalogues, ImportOptions, ImportReport};
+use crate::org::members::{self, Member, MemberData, MemberFilter, MemberInput};
+use crate::org::roster::{self, RowError};
+use crate::org::structure::{self, Group, Place, Sector};
+use crate::org::values::{Gender, MemberStatus, Phone, Position};
+
+/// Shows a stored mobile number in full or as 138****1234.
+pub fn shown_mobile(mobile: Option<&str>, full: bool) -> String {
+    match mobile {
+        None => String::new(),
+        Some(m) if full => m.to_string(),
+        Some(m) => Phone::parse("mobile", m).map(|p| p.masked()).unwrap_or_else(|_| "****".into()),
+    }
+}
+
+/// The committee's catalogues as choices for filters and forms (retired entries left out).
+pub struct Choices {
+    pub sectors: Vec<Sector>,
+    pub groups: Vec<Group>,
+    pub places: Vec<Place>,
+}
+
+impl Choices {
+    pub async fn load(state: &AppState, committee_id: i64) -> AppResult<Self> {
+        let active = |r: &bool| !*r;
+        Ok(Choices {
+            sectors: structure::sectors(&state.db, committee_id).await?.into_iter().filter(|s| active(&s.retired)).collect(),
+            groups: structure::groups(&state.db, committee_id).await?.into_iter().filter(|g| active(&g.retired)).collect(),
+            places: structure::places(&state.db, committee_id).await?.into_iter().filter(|p| active(&p.retired)).collect(),
+        })
+    }
+
+    /// A group and its 小组, or a place and the places below it.
+    fn with_children(id: i64, parents: impl Iterator<Item = (i64, Option<i64>)> + Clone) -> Vec<i64> {
+        let mut ids = vec![id];
+        ids.extend(parents.filter(|(_, parent)| *parent == Some(id)).map(|(child, _)| child));
+        ids
+    }
+
+    /// Checks that the member's sector, place and groups belong to this committee.
+    fn check(&self, d: &MemberData, check: &mut Check) {
+        if !self.sectors.iter().any(|s| s.id == d.sector_id) {
+            check.add(FieldError::new("sector_id", "err.choice"));
+        }
+        if d.place_id.is_some_and(|p| !self.places.iter().any(|x| x.id == p)) {
+            check.add(FieldError::new("place_id", "err.choice"));
+        }
+        if d.group_ids.iter().any(|g| !self.groups.iter().any(|x| x.id == *g)) {
+            check.add(FieldError::new("group_ids", "err.choice"));
+        }
+    }
+}
+
+/// Filters of the member list (pages and API); ids as decimal text.
+#[derive(Clone, Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MemberQuery {
+    #[serde(default)]
+    pub sector: String,
+    #[serde(default)]
+    pub group: String,
+    #[serde(default)]
+    pub place: String,
+    #[serde(default)]
+    pub position: String,
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub q: String,
+}
+
+impl MemberQuery {
+    /// The typed filter; unknown values name their field.
+    pub fn filter(&self, choices: &Choices) -> Result<MemberFilter, FieldError> {
+        let id = |field: &'static str, s: &str| -> Result<Option<i64>, FieldError> {
+            if s.trim().is_empty() { Ok(None) } else { s.trim().parse().map(Some).map_err(|_| FieldError::new(field, "err.choice")) }
+        };
+        Ok(MemberFilter {
+            sector_id: id("sector", &self.sector)?,
+            group_ids: id("group", &self.group)?.map(|g| Choices::with_children(g, choices.groups.iter().map(|x| (x.id, x.parent_id)))),
+            place_ids: id("place", &self.place)?.map(|p| Choices::with_children(p, choices.places.iter().map(|x| (x.id, x.parent_id)))),
+            position: match self.position.trim() {
+                "" => None,
+                p => Some(Position::from_code(p).ok_or(FieldError::new("position", "err.choice"))?),
+            },
+            status: match self.status.trim() {
+                "" => None,
+                s => Some(MemberStatus::from_code(s).ok_or(FieldError::new("status", "err.choice"))?),
+            },
+            q: Some(self.q.trim().to_string()).filter(|q| !q.is_empty()),
+        })
+    }
+
+    pub fn query_string(&self) -> String {
+        [("sector", &self.sector), ("group", &self.group), ("place", &self.place), ("position", &self.position), ("status", &self.status), ("q", &self.q)]
+            .into_iter()
+            .filter(|(_, v)| !v.trim().is_empty())
+            .map(|(k, v)| format!("{k}={}", web::urlencode(v.trim())))
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+}
+
+pub struct MemberRow {
+    pub id: i64,
+    pub name: String,
+    pub gender: &'static str,
+    pub sector: String,
+    pub position: &'static str,
+    pub groups: String,
+    pub place: String,
+    pub mobile: String,
+    pub status: &'static str,
+    pub in_office: bool,
+}
+
+fn member_row(m: &Member, cats: &Catalogues, group_ids: &[i64], full_phone: bool) -> MemberRow {
+    MemberRow {
+        id: m.id,
+        name: m.name.clone(),
+        gender: m.gender.as_deref().and_then(Gender::from_code).map(Gender::label).unwrap_or(""),
+        sector: cats.sectors.get(&m.sector_id).cloned().unwrap_or_default(),
+        position: Position::from_code(&m.position).map(Position::label).unwrap_or(""),
+        groups: group_ids.iter().filter_map(|g| cats.groups.get(g).cloned()).collect::<Vec<_>>().join("、"),
+        place: m.place_id.and_then(|p| cats.places.get(&p).cloned()).unwrap_or_default(),
+        mobile: shown_mobile(m.mobile.as_deref(), full_phone),
+        status: MemberStatus::from_code(&m.status).map(MemberStatus::label).unwrap_or(""),
+        in_office: m.status == MemberStatus::InOffice.as_str(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "members/list.html")]
+struct ListPage {
+    shell: Shell,
+    rows: Vec<MemberRow>,
+    pager: Pager,
+    q: MemberQuery,
+    query: String,
+    choices: Choices,
+    positions: Vec<(&'static str, &'static str)>,
+    statuses: Vec<(&'static str, &'static str)>,
+    can_manage: bool,
+    errors: FormErrors,
+}
+
+pub async fn list(State(state): State<AppState>, a: Authed, Query(q): Query<MemberQuery>, Query(pq): Query<PageQuery>) -> AppResult<Response> {
+    let own = Target::own(&a.actor);
+    authorize(&a.actor, Action::ViewMembers, &own)?;
+    let choices = Choices::load(&state, a.actor.committee_id).await?;
+    let mut check = Check::default();
+    let filter = check.take(q.filter(&choices));
+    let page = check.take(PageRequest::parse(&pq)).unwrap_or(PageRequest { page: 1, per_page: 20 });
+    let (list, total) = match filter {
+        Some(f) => members::list(&state.db, a.actor.committee_id, &f, page).await?,
+        None => (vec![], 0),
+    };
+    let cats = Catalogues::load(&state.db, a.actor.committee_id).await?;
+    let ids: Vec<i64> = list.iter().map(|m| m.id).collect();
+    let groups = members::groups_of(&state.db, &ids).await?;
+    let full = may(&a.actor, Action::ViewMemberPhones, &own);
+    let rows = list.iter().map(|m| member_row(m, &cats, groups.get(&m.id).map(Vec::as_slice).unwrap_or(&[]), full)).collect();
+    let query = q.query_string();
+    html(&ListPage {
+        errors: FormErrors::new(a.ctx.shell.lang, &check.0),
+        shell: a.ctx.shell,
+        rows,
+        pager: Pager::new(page, total, query.clone()),
+        query,
+        q,
+        choices,
+        positions: Position::ALL.iter().map(|p| (p.as_str(), p.label())).collect(),
+        statuses: MemberStatus::ALL.iter().map(|s| (s.as_str(), s.label())).collect(),
+        can_manage: may(&a.actor, Action::ManageMembers, &own),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "members/file.html")]
+struct FilePage {
+    shell: Shell,
+    m: MemberRow,
+    birth_month: String,
+    ethnicity: String,
+    party: String,
+    employer: String,
+    status_since: String,
+    can_manage: bool,
+}
+
+pub async fn file(State(state): State<AppState>, a: Authed, Path(id): Path<i64>) -> AppResult<Response> {
+    let own = Target::own(&a.actor);
+    authorize(&a.actor, Action::ViewMembers, &own)?;
+    let m = members::find(&state.db, a.actor.committee_id, id).await?.ok_or(AppError::NotFound)?;
+    let cats = Catalogues::load(&state.db, a.actor.committee_id).await?;
+    let groups = members::groups_of(&state.db, &[m.id]).await?;
+    let row = member_row(&m, &cats, groups.get(&m.id).map(Vec::as_slice).unwrap_or(&[]), may(&a.actor, Action::ViewMemberPhones, &own));
+    html(&FilePage {
+        shell: a.ctx.shell,
+        m: row,
+        birth_month: m.birth_month.unwrap_or_default(),
+        ethnicity: m.ethnicity.unwrap_or_default(),
+        party: m.party.unwrap_or_default(),
+        employer: m.employer.unwrap_or_default(),
+        status_since: m.status_since.map(|d| d.to_string()).unwrap_or_default(),
+        can_manage: may(&a.actor, Action::ManageMembers, &own),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "members/form.html")]
+struct FormPage {
+    shell: Shell,
+    id: Option<i64>,
+    f: MemberInput,
+    choices: Choices,
+    positions: Vec<(&'static str, &'static str)>,
+    statuses: Vec<(&'static str, &'static str)>,
+    errors: FormErrors,
+}
+
+async fn form_page(state: &AppState, a: Authed, id: Option<i64>, f: MemberInput, errors: &[FieldError]) -> AppResult<Response> {
+    let choices = Choices::load(state, a.actor.committee_id).await?;
+    let mut res = html(&FormPage {
+        errors: FormErrors::new(a.ctx.shell.lang, errors),
+        shell: a.ctx.shell,
+        id,
+        f,
+        choices,
+        positions: Position::ALL.iter().map(|p| (p.as_str(), p.label())).collect(),
+        statuses: MemberStatus::ALL.iter().map(|s| (s.as_str(), s.label())).collect(),
+    })?;
+    if !errors.is_empty() {
+        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(res)
+}
+
+pub async fn new_form(State(state): State<AppState>, a: Authed) -> AppResult<Response> {
+    authorize(&a.actor, Action::ManageMembers, &Target::own(&a.actor))?;
+    let f = MemberInput { position: Position::Member.as_str().into(), status: MemberStatus::InOffice.as_str().into(), ..Default::default() };
+    form_page(&state, a, None, f, &[]).await
+}
+
+pub async fn edit_form(State(state): State<AppState>, a: Authed, Path(id): Path<i64>) -> AppResult<Response> {
+    authorize(&a.actor, Action::ManageMembers, &Target::own(&a.actor))?;
+    let m = members::find(&state.db, a.actor.committee_id, id).await?.ok_or(AppError::NotFound)?;
+    let groups = members::groups_of(&state.db, &[id]).await?;
+    let f = MemberInput::from_member(&m, groups.get(&id).map(Vec::as_slice).unwrap_or(&[]));
+    form_page(&state, a, Some(id), f, &[]).await
+}
+
+/// Validates a member against the committee, then creates (`id` None) or updates it, with an
+/// audit entry in the same transaction.
+pub async fn save_member(state: &AppState, actor: &Actor, ip: &str, id: Option<i64>, f: &MemberInput) -> AppResult<Member> {
+    authorize(actor, Action::ManageMembers, &Target::own(actor))?;
+    let mut check = Check::default();
+    let data = f.parse(&mut check);
+    let choices = Choices::load(state, actor.committee_id).await?;
+    if let Some(d) = &data {
+        choices.check(d, &mut check);
+    }
+    let (Some(d), true) = (data, check.is_ok()) else {
+        return Err(AppError::Invalid(check.0));
+    };
+    let txn = sea_orm::TransactionTrait::begin(&state.db).await?;
+    let who = Who::actor(actor, ip);
+    let saved = match id {
+        None => {
+            let m = members::insert(&txn, actor.committee_id, &d).await?;
+            audit::record(&txn, &who, "create", "member", m.id, format!("新增委员 {}", m.name)).await?;
+            m
+        }
+        Some(id) => {
+            let before = members::find(&txn, actor.committee_id, id).await?.ok_or(AppError::NotFound)?;
+            let m = members::update(&txn, &before, &d).await?;
+            audit::record(&txn, &who, "update", "member", m.id, change_summary(&before, &m)).await?;
+            m
+        }
+    };
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// "修改委员 张三：手机号码、状态" — which fields changed, never their (personal) values.
+fn change_summary(before: &Member, after: &Member) -> String {
+    let fields = [
+        ("姓名", before.name != after.name),
+        ("性别", before.gender != after.gender),
+        ("出生年月", before.birth_month != after.birth_month),
+        ("民族", before.ethnicity != after.ethnicity),
+        ("党派", before.party != after.party),
+        ("界别", before.sector_id != after.sector_id),
+        ("所属镇街", before.place_id != after.place_id),
+        ("职务", before.position != after.position),
+        ("工作单位及职务", before.employer != after.employer),
+        ("手机号码", before.mobile != after.mobile),
+        ("状态", before.status != after.status),
+    ];
+    let changed: Vec<&str> = fields.iter().filter(|(_, c)| *c).map(|(n, _)| *n).collect();
+    format!("修改委员 {}：{}", after.name, if changed.is_empty() { "所属小组或未改动".to_string() } else { changed.join("、") })
+}
+
+pub async fn create(State(state): State<AppState>, a: Authed, form: axum::extract::RawForm) -> AppResult<Response> {
+    let f = parse_member_form(&form.0)?;
+    match save_member(&state, &a.actor, &a.ctx.info.ip, None, &f).await {
+        Ok(m) => Ok(redirect_with_flash(&a.ctx.info, &format!("/members/{}", m.id), "flash.member_saved")),
+        Err(AppError::Invalid(errors)) => form_page(&state, a, None, f, &errors).await,
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn update(State(state): State<AppState>, a: Authed, Path(id): Path<i64>, form: axum::extract::RawForm) -> AppResult<Response> {
+    let f = parse_member_form(&form.0)?;
+    match save_member(&state, &a.actor, &a.ctx.info.ip, Some(id), &f).await {
+        Ok(m) => Ok(redirect_with_flash(&a.ctx.info, &format!("/members/{}", m.id), "flash.member_saved")),
+        Err(AppError::Invalid(errors)) => form_page(&state, a, Some(id), f, &errors).await,
+        Err(e) => Err(e),
+    }
+}
+
+/// The member form has repeated `group_ids` checkboxes, which serde_urlencoded cannot gather
+/// into a Vec; collect them by hand.
+fn parse_member_form(body: &[u8]) -> AppResult<MemberInput> {
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_bytes(body).map_err(|e| AppError::Rejected(StatusCode::BAD_REQUEST, e.to_string()))?;
+    let mut f = MemberInput::default();
+    for (k, v) in pairs {
+        match k.as_str() {
+            "name" => f.name = v,
+            "gender" => f.gender = v,
+            "birth_month" => f.birth_month = v,
+            "ethnicity" => f.ethnicity = v,
+            "party" => f.party = v,
+            "sector_id" => f.sector_id = v,
+            "place_id" => f.place_id = v,
+            "group_ids" => f.group_ids.push(v),
+            "position" => f.position = v,
+            "employer" => f.employer = v,
+            "mobile" => f.mobile = v,
+            "status" => f.status = v,
+            _ => {}
+        }
+    }
+    Ok(f)
+}
+
+pub async fn export(State(state): State<AppState>, a: Authed, Query(q): Query<MemberQuery>) -> AppResult<Response> {
+    authorize(&a.actor, Action::ManageMembers, &Target::own(&a.actor))?;
+    let choices = Choices::load(&state, a.actor.committee_id).await?;
+    let filter = q.filter(&choices).map_err(|e| AppError::Invalid(vec![e]))?;
+    let rows = import::export_rows(&state.db, a.actor.committee_id, &filter).await?;
+    let bytes = roster::write_xlsx(&rows).map_err(|e| AppError::Internal(e.into()))?;
+    audit::record(&state.db, &Who::actor(&a.actor, &a.ctx.info.ip), "export", "member", "-", format!("导出委员名册 {} 人", rows.len())).await?;
+    Ok(xlsx_download(bytes, "members.xlsx"))
+}
+
+pub async fn template(a: Authed) -> AppResult<Response> {
+    authorize(&a.actor, Action::ManageMembers, &Target::own(&a.actor))?;
+    let bytes = roster::template().map_err(|e| AppError::Internal(e.into()))?;
+    Ok(xlsx_download(bytes, "roster-template.xlsx"))
+}
+
+fn xlsx_download(bytes: Vec<u8>, name: &str) -> Response {
+    let mut res = bytes.into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"));
+    h.insert(header::CONTENT_DISPOSITION, HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")).expect("ascii name"));
+    res
+}
+
+#[derive(Template)]
+#[template(path = "members/import.html")]
+struct ImportPage {
+    shell: Shell,
+    /// (line, column, message)
+    row_errors: Vec<(usize, &'static str, &'static str)>,
+    file_error: Option<&'static str>,
+    report: Option<ImportReport>,
+    done: bool,
+    /// The previewed file, carried to the confirmation.
+    file_name: String,
+    content: String,
+    create_missing: bool,
+}
+
+pub async fn import_form(a: Authed) -> AppResult<Response> {
+    authorize(&a.actor, Action::ManageMembers, &Target::own(&a.actor))?;
+    html(&ImportPage {
+        shell: a.ctx.shell,
+        row_errors: vec![],
+        file_error: None,
+        report: None,
+        done: false,
+        file_name: String::new(),
+        content: String::new(),
+        create_missing: false,
+    })
+}
+
+/// Upload (preview) or confirmation (import): the same checks run both times.
+pub async fn import_upload(State(state): State<AppState>, a: Authed, mut mp: Multipart) -> AppResult<Response> {
+    authorize(&a.actor, Action::ManageMembers, &Target::own(&a.actor))?;
+    let (mut file_name, mut bytes, mut create_missing, mut confirm) = (String::new(), Vec::new(), false, false);
+    while let Some(field) = mp.next_field().await.map_err(|e| AppError::Rejected(StatusCode::BAD_REQUEST, e.body_text()))? {
+        match field.name().unwrap_or_default() {
+            "file" => {
+                file_name = field.file_name().unwrap_or_default().to_string();
+                bytes = field.bytes().await.map_err(|e| AppError::Rejected(StatusCode::BAD_REQUEST, e.body_text()))?.to_vec();
+            }
+            "file_name" => file_name = field.text().await.unwrap_or_default(),
+            "content" => {
+                let text = field.text().await.unwrap_or_default();
+                bytes = base64::engine::general_purpose::STANDARD.decode(text.trim()).unwrap_or_default();
+            }
+            "create_missing" => create_missing = true,
+            "confirm" => confirm = true,
+            _ => {}
+        }
+    }
+    let opts = ImportOptions { create_missing, dry_run: !confirm };
+    let who = Who::actor(&a.actor, &a.ctx.info.ip);
+    let outcome = run_import(&state, a.actor.committee_id, &who, &file_name, &bytes, opts).await?;
+    let lang = a.ctx.shell.lang;
+    let mut page = ImportPage {
+        shell: a.ctx.shell,
+        row_errors: vec![],
+        file_error: None,
+        report: None,
+        done: confirm,
+        content: String::new(),
+        file_name: file_name.clone(),
+        create_missing,
+    };
+    let status = match outcome {
+        ImportOutcome::File(e) => {
+            page.file_error = Some(lang.t(e.key));
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+        ImportOutcome::Rows(errors) => {
+            page.row_errors = errors.iter().map(|e| (e.line, e.column, lang.t(e.key))).collect();
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+        ImportOutcome::Done(report) => {
+            if !confirm {
+                page.content = base64::engine::general_purpose::STANDARD.encode(&bytes);
+            }
+            page.report = Some(report);
+            StatusCode::OK
+        }
+    };
+    let mut res = html(&page)?;
+    *res.status_mut() = status;
+    Ok(res)
+}
+
+/// The three ways an import ends.
+pub enum ImportOutcome {
+    /// The file itself is unreadable.
+    File(FieldError),
+    /// Rows are wrong; nothing was written.
+    Rows(Vec<RowError>),
+    Done(ImportReport),
+}
+
+/// Reads, validates and (unless a dry run) imports a roster file. Shared by the page, the API
+/// and the command line.
+pub async fn run_import(state: &AppState, committee_id: i64, who: &Who, file_name: &str, bytes: &[u8], opts: ImportOptions) -> AppResult<ImportOutcome> {
+    let table = match roster::read_table(file_name, bytes) {
+        Ok(t) => t,
+        Err(e) => return Ok(ImportOutcome::File(e)),
+    };
+    let rows = match roster::parse_rows(&table) {
+        Ok(r) => r,
+        Err(errors) => return Ok(ImportOutcome::Rows(errors)),
+    };
+    Ok(match import::import_members(&state.db, committee_id, who, &rows, opts).await? {
+        Ok(report) => ImportOutcome::Done(report),
+        Err(errors) => ImportOutcome::Rows(errors),
+    })
+}
