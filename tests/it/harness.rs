@@ -181,6 +181,36 @@ impl Client {
         self.send(req, Body::from(encode(fields))).await
     }
 
+    /// A multipart form post (file uploads): `(name, file name, content)`.
+    pub async fn post_multipart(&self, path: &str, parts: &[(&str, Option<&str>, &[u8])]) -> Response {
+        let boundary = "----xieshang-test-boundary";
+        let mut body = Vec::new();
+        for (name, file, content) in parts {
+            body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+            match file {
+                Some(f) => body.extend_from_slice(
+                    format!("Content-Disposition: form-data; name=\"{name}\"; filename=\"{f}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
+                ),
+                None => body.extend_from_slice(format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes()),
+            }
+            body.extend_from_slice(content);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        let req = Request::post(path)
+            .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+            .header("sec-fetch-site", "same-origin");
+        self.send(req, Body::from(body)).await
+    }
+
+    pub async fn get_bytes(&self, path: &str) -> (StatusCode, Vec<u8>) {
+        let cookie_header: String = self.cookies.lock().unwrap().iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
+        let req = Request::get(path).header(header::HOST, HOST).header(header::COOKIE, cookie_header).body(Body::empty()).unwrap();
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        (status, res.into_body().collect().await.unwrap().to_bytes().to_vec())
+    }
+
     pub async fn post_json(&self, path: &str, body: &str, bearer: Option<&str>) -> Response {
         let mut req = Request::post(path).header(header::CONTENT_TYPE, "application/json");
         if let Some(t) = bearer {

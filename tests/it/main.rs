@@ -7,4 +7,5 @@ mod harness;
 mod api;
 mod auth;
 mod foundation;
+mod members;
 mod org;
