@@ -1,21 +1,12 @@
 //! The JSON API: tokens, collections, malformed input, the OpenAPI document and Swagger UI.
 use axum::http::StatusCode;
 
-use crate::harness::{PASSWORD, TestApp};
-
-async fn token(app: &TestApp, username: &str) -> String {
-    let res = app
-        .client()
-        .post_json("/api/v1/auth/login", &format!(r#"{{"username":"{username}","password":"{PASSWORD}"}}"#), None)
-        .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
-    res.json()["token"].as_str().unwrap().to_string()
-}
+use crate::harness::TestApp;
 
 #[tokio::test]
 async fn bearer_tokens_identify_the_caller() {
     let app = TestApp::demo().await;
-    let t = token(&app, "staff").await;
+    let t = app.token("staff").await;
     let c = app.client();
     let me = c.get_bearer("/api/v1/me", &t).await.json();
     assert_eq!(me["username"], "staff");
@@ -36,7 +27,7 @@ async fn bearer_tokens_identify_the_caller() {
 #[tokio::test]
 async fn tokens_are_stored_hashed() {
     let app = TestApp::demo().await;
-    let t = token(&app, "staff").await;
+    let t = app.token("staff").await;
     use sea_orm::EntityTrait;
     let stored = xieshang::app::auth::api_token::Entity::find().one(&app.state.db).await.unwrap().unwrap();
     assert_ne!(stored.token_hash, t);
@@ -46,7 +37,7 @@ async fn tokens_are_stored_hashed() {
 #[tokio::test]
 async fn collections_have_items_and_total() {
     let app = TestApp::demo().await;
-    let t = token(&app, "xiangtan-admin").await;
+    let t = app.token("xiangtan-admin").await;
     let c = app.client();
     let body = c.get_bearer("/api/v1/committees", &t).await.json();
     assert_eq!(body["total"], 2);

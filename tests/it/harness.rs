@@ -88,6 +88,14 @@ impl TestApp {
         c
     }
 
+    /// An API bearer token for `username`.
+    pub async fn token(&self, username: &str) -> String {
+        let body = format!(r#"{{"username":"{username}","password":"{PASSWORD}"}}"#);
+        let res = self.client().post_json("/api/v1/auth/login", &body, None).await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+        res.json()["token"].as_str().unwrap().to_string()
+    }
+
     pub async fn count(&self, table: &str) -> i64 {
         let backend = self.state.db.get_database_backend();
         let row = self

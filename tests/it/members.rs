@@ -3,7 +3,7 @@
 use axum::http::StatusCode;
 use rust_xlsxwriter::Workbook;
 
-use crate::harness::{PASSWORD, TestApp};
+use crate::harness::TestApp;
 
 const HEADER: [&str; 12] = ["姓名*", "性别", "出生年月", "民族", "党派", "界别*", "职务", "工作单位及职务", "所属小组", "所属镇街", "手机号码", "状态"];
 
@@ -40,7 +40,7 @@ async fn count_members(app: &TestApp) -> i64 {
 async fn the_demo_has_the_articles_organization() {
     let app = TestApp::demo().await;
     let c = app.client();
-    let t = c.post_json("/api/v1/auth/login", &format!(r#"{{"username":"staff","password":"{PASSWORD}"}}"#), None).await.json()["token"].as_str().unwrap().to_string();
+    let t = app.token("staff").await;
     let in_office = c.get_bearer("/api/v1/members?status=in_office&per_page=1", &t).await.json();
     assert_eq!(in_office["total"], 181);
     let groups = c.get_bearer("/api/v1/groups?per_page=200", &t).await.json();
@@ -86,7 +86,7 @@ async fn importing_an_office_roster_previews_then_imports_and_reimports_idempote
     let m = c.get("/members?q=测试乙").await.text;
     assert!(m.contains("测试乙") && m.contains("13912340002") && m.contains("五里堆街道政协小组"));
     let api = app.client();
-    let t = api.post_json("/api/v1/auth/login", &format!(r#"{{"username":"staff","password":"{PASSWORD}"}}"#), None).await.json()["token"].as_str().unwrap().to_string();
+    let t = app.token("staff").await;
     let jia = &api.get_bearer("/api/v1/members?q=测试甲", &t).await.json()["items"][0];
     assert_eq!(jia["birth_month"], "1975-03");
     assert_eq!(jia["mobile"], "13912340001");
@@ -159,7 +159,7 @@ async fn phones_are_shown_in_full_only_to_staff_and_admins() {
         assert!(phone_re(&page) >= 20, "{user} sees masked phones");
     }
     let api = app.client();
-    let t = api.post_json("/api/v1/auth/login", &format!(r#"{{"username":"unit","password":"{PASSWORD}"}}"#), None).await.json()["token"].as_str().unwrap().to_string();
+    let t = app.token("unit").await;
     let list = api.get_bearer("/api/v1/members?per_page=200", &t).await.json();
     assert!(list["items"].as_array().unwrap().iter().all(|m| m["mobile"].as_str().unwrap().contains("****")));
     assert_eq!(app.login("auditor").await.get("/members").await.status, StatusCode::FORBIDDEN);
@@ -197,7 +197,7 @@ async fn the_member_form_and_api_validate_and_audit() {
     assert_eq!(count_members(&app).await, before);
 
     let api = app.client();
-    let t = api.post_json("/api/v1/auth/login", &format!(r#"{{"username":"staff","password":"{PASSWORD}"}}"#), None).await.json()["token"].as_str().unwrap().to_string();
+    let t = app.token("staff").await;
     let sector = api.get_bearer("/api/v1/sectors", &t).await.json()["items"][0]["id"].as_i64().unwrap();
     let body = format!(r#"{{"name":"新委员","sector_id":"{sector}","mobile":"139 1234 5678","position":"常委","gender":"女","birth_month":"1981年2月"}}"#);
     let res = api.post_json("/api/v1/members", &body, Some(&t)).await;
