@@ -8,6 +8,7 @@ use sea_orm::{ConnectionTrait, DbErr};
 use crate::org::members::{self, MemberData};
 use crate::org::store;
 use crate::org::structure::{self, PlaceKind};
+use crate::org::terms;
 use crate::org::values::{Gender, MemberStatus, Phone, Position, YearMonth};
 
 const SECTORS: [&str; 20] = [
@@ -75,6 +76,11 @@ pub async fn load(db: &impl ConnectionTrait, committee_id: i64) -> Result<DemoOr
     for name in ["第一联组", "第二联组", "第三联组", "第四联组"] {
         joint_ids.push(structure::insert_group(db, committee_id, name, None, None).await?.id);
     }
+    // The current term began with the change of term in October 2021 (the article's 换届).
+    let date = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).expect("valid demo date");
+    let term = terms::insert_term(db, committee_id, 10, date(2021, 10, 20), None).await?;
+    terms::insert_plenary(db, term.id, 1, date(2021, 10, 20), date(2021, 10, 22)).await?;
+    terms::insert_plenary(db, term.id, 2, date(2022, 1, 5), date(2022, 1, 7)).await?;
     let mut names = NameMaker::default();
     let mut member_ids = Vec::new();
     for (i, (street, _)) in PLACES.iter().enumerate() {

@@ -11,6 +11,7 @@ pub mod pages;
 pub mod roster;
 pub mod store;
 pub mod structure;
+pub mod terms;
 pub mod values;
 
 use axum::Router;
@@ -33,6 +34,7 @@ pub fn router() -> Router<AppState> {
         .route("/members/template.xlsx", get(member_pages::template))
         .route("/members/{id}", get(member_pages::file).post(member_pages::update))
         .route("/members/{id}/edit", get(member_pages::edit_form))
+        .route("/org/terms", get(terms::show).post(terms::create))
         .route("/org/{catalog}", get(catalog_pages::show).post(catalog_pages::create))
         .route("/org/{catalog}/{id}/retired", post(catalog_pages::set_retired))
 }

@@ -239,3 +239,26 @@ async fn the_command_line_imports_and_refuses_bad_rosters() {
     assert!(std::fs::metadata(&template).unwrap().len() > 1000);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test]
+async fn terms_and_plenary_sessions() {
+    let app = TestApp::demo().await;
+    let c = app.login("staff").await;
+    let page = c.get("/org/terms").await.text;
+    assert!(page.contains("第十届") && page.contains("第二次会议") && page.contains("2022-01-05"));
+    let res = c.post_form("/org/terms", &[("number", "0"), ("start", "2026-13-01"), ("end", "")]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text.contains("届次须为1至99的整数") && res.text.contains("日期格式应为"));
+    let res = c.post_form("/org/terms", &[("number", "10"), ("start", "2026-10-01")]).await;
+    assert!(res.text.contains("该届次已存在"));
+    let res = c.post_form("/org/terms", &[("number", "11"), ("start", "2026-10-01"), ("end", "2026-09-01")]).await;
+    assert!(res.text.contains("结束日期不能早于开始日期"));
+    let res = c.post_form("/org/terms", &[("number", "11"), ("start", "2026-10-01")]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    use sea_orm::EntityTrait;
+    let eleventh = xieshang::org::terms::term::Entity::find().all(&app.state.db).await.unwrap().into_iter().find(|t| t.number == 11).unwrap();
+    let res = c.post_form("/org/terms", &[("term_id", &eleventh.id.to_string()), ("number", "1"), ("start", "2026-10-01"), ("end", "2026-10-03")]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert!(c.get("/org/terms").await.text.contains("第十一届"));
+    assert_eq!(app.login("member").await.get("/org/terms").await.status, StatusCode::FORBIDDEN);
+}
