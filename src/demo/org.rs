@@ -104,6 +104,7 @@ pub async fn load(db: &impl ConnectionTrait, committee_id: i64) -> Result<DemoOr
                 employer: Some(EMPLOYERS[rng.random_range(0..EMPLOYERS.len())].to_string()),
                 mobile: Phone::parse("mobile", &format!("1{}{:09}", rng.random_range(3..=9), 100_000_000 + n * 4_999_111 % 899_999_999)).ok(),
                 status: MemberStatus::InOffice,
+                user_id: None,
             };
             member_ids.push(members::insert(db, committee_id, &data).await?.id);
         }

@@ -54,13 +54,15 @@ struct CatalogPage {
     places: Vec<(i64, String)>,
     f: EntryInput,
     errors: FormErrors,
+    /// The entry being edited, if any.
+    editing: Option<i64>,
 }
 
 fn catalog(slug: &str) -> AppResult<Catalog> {
     Catalog::parse(slug).ok_or(AppError::NotFound)
 }
 
-async fn page(state: &AppState, a: Authed, cat: Catalog, f: EntryInput, errors: &[FieldError]) -> AppResult<Response> {
+async fn page(state: &AppState, a: Authed, cat: Catalog, editing: Option<i64>, f: EntryInput, errors: &[FieldError]) -> AppResult<Response> {
     let cid = a.actor.committee_id;
     let shell = a.ctx.shell;
     let places = structure::places(&state.db, cid).await?;
@@ -111,7 +113,8 @@ async fn page(state: &AppState, a: Authed, cat: Catalog, f: EntryInput, errors: 
     };
     let title = shell.t(&format!("catalog.{}", cat.slug()));
     let tops = places.iter().filter(|p| !p.retired).map(|p| (p.id, p.name.clone())).collect();
-    let mut res = html(&CatalogPage { errors: FormErrors::new(shell.lang, errors), shell, slug: cat.slug(), title, entries, kinds, parents, places: tops, f })?;
+    let parents = parents.into_iter().filter(|(id, _)| Some(*id) != editing).collect();
+    let mut res = html(&CatalogPage { errors: FormErrors::new(shell.lang, errors), shell, slug: cat.slug(), title, entries, kinds, parents, places: tops, f, editing })?;
     if !errors.is_empty() {
         *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
     }
@@ -121,7 +124,7 @@ async fn page(state: &AppState, a: Authed, cat: Catalog, f: EntryInput, errors: 
 pub async fn show(State(state): State<AppState>, a: Authed, Path(slug): Path<String>) -> AppResult<Response> {
     authorize(&a.actor, Action::ManageCatalogs, &Target::own(&a.actor))?;
     let cat = catalog(&slug)?;
-    page(&state, a, cat, EntryInput::default(), &[]).await
+    page(&state, a, cat, None, EntryInput::default(), &[]).await
 }
 
 fn optional_id(field: &'static str, s: &str) -> Result<Option<i64>, FieldError> {
@@ -134,63 +137,179 @@ fn optional_id(field: &'static str, s: &str) -> Result<Option<i64>, FieldError> 
 pub async fn create(State(state): State<AppState>, a: Authed, Path(slug): Path<String>, Form(f): Form<EntryInput>) -> AppResult<Response> {
     authorize(&a.actor, Action::ManageCatalogs, &Target::own(&a.actor))?;
     let cat = catalog(&slug)?;
-    match insert(&state, &a, cat, &f).await {
+    match save(&state, &a, cat, None, &f).await {
         Ok(()) => Ok(redirect_with_flash(&a.ctx.info, &format!("/org/{}", cat.slug()), "flash.saved")),
-        Err(AppError::Invalid(errors)) => page(&state, a, cat, f, &errors).await,
+        Err(AppError::Invalid(errors)) => page(&state, a, cat, None, f, &errors).await,
         Err(e) => Err(e),
     }
 }
 
-async fn insert(state: &AppState, a: &Authed, cat: Catalog, f: &EntryInput) -> AppResult<()> {
-    let cid = a.actor.committee_id;
+/// The edit form of one entry: the list with the form filled in.
+pub async fn edit(State(state): State<AppState>, a: Authed, Path((slug, id)): Path<(String, i64)>) -> AppResult<Response> {
+    authorize(&a.actor, Action::ManageCatalogs, &Target::own(&a.actor))?;
+    let cat = catalog(&slug)?;
+    let f = current(&state, cat, a.actor.committee_id, id).await?.ok_or(AppError::NotFound)?;
+    page(&state, a, cat, Some(id), f, &[]).await
+}
+
+pub async fn update(State(state): State<AppState>, a: Authed, Path((slug, id)): Path<(String, i64)>, Form(f): Form<EntryInput>) -> AppResult<Response> {
+    authorize(&a.actor, Action::ManageCatalogs, &Target::own(&a.actor))?;
+    let cat = catalog(&slug)?;
+    current(&state, cat, a.actor.committee_id, id).await?.ok_or(AppError::NotFound)?;
+    match save(&state, &a, cat, Some(id), &f).await {
+        Ok(()) => Ok(redirect_with_flash(&a.ctx.info, &format!("/org/{}", cat.slug()), "flash.saved")),
+        Err(AppError::Invalid(errors)) => page(&state, a, cat, Some(id), f, &errors).await,
+        Err(e) => Err(e),
+    }
+}
+
+/// An entry's stored values as the form shows them, if it is the committee's.
+async fn current(state: &AppState, cat: Catalog, cid: i64, id: i64) -> AppResult<Option<EntryInput>> {
+    let id_text = |v: Option<i64>| v.map(|x| x.to_string()).unwrap_or_default();
+    Ok(match cat {
+        Catalog::Sector => structure::sectors(&state.db, cid).await?.into_iter().find(|x| x.id == id).map(|x| EntryInput { name: x.name, ..Default::default() }),
+        Catalog::Place => structure::places(&state.db, cid).await?.into_iter().find(|x| x.id == id).map(|x| EntryInput {
+            name: x.name,
+            kind: x.kind,
+            parent_id: id_text(x.parent_id),
+            ..Default::default()
+        }),
+        Catalog::Group => structure::groups(&state.db, cid).await?.into_iter().find(|x| x.id == id).map(|x| EntryInput {
+            name: x.name,
+            parent_id: id_text(x.parent_id),
+            place_id: id_text(x.place_id),
+            ..Default::default()
+        }),
+        Catalog::Unit => store::units(&state.db, cid).await?.into_iter().find(|x| x.id == id).map(|x| EntryInput {
+            name: x.name,
+            kind: x.kind,
+            contact: x.contact.unwrap_or_default(),
+            phone: x.phone.unwrap_or_default(),
+            ..Default::default()
+        }),
+    })
+}
+
+/// A validated entry of any catalogue.
+struct ValidEntry {
+    name: String,
+    parent: Option<i64>,
+    place: Option<i64>,
+    place_kind: Option<PlaceKind>,
+    unit_kind: Option<UnitKind>,
+    contact: Option<String>,
+    phone: Option<String>,
+}
+
+async fn validate(state: &AppState, cid: i64, cat: Catalog, id: Option<i64>, f: &EntryInput) -> AppResult<ValidEntry> {
     let mut check = Check::default();
     let name = check.take(parse_name("name", &normalize_text(&f.name), 64));
     let parent = check.take(optional_id("parent_id", &f.parent_id)).flatten();
     let place = check.take(optional_id("place_id", &f.place_id)).flatten();
-    // Parents and places must be the committee's own.
+    // Parents and places must be the committee's own, and nothing is its own parent.
     let places = structure::places(&state.db, cid).await?;
     let groups = structure::groups(&state.db, cid).await?;
-    match cat {
-        Catalog::Place if parent.is_some_and(|p| !places.iter().any(|x| x.id == p)) => check.add(FieldError::new("parent_id", "err.choice")),
-        Catalog::Group if parent.is_some_and(|p| !groups.iter().any(|x| x.id == p)) => check.add(FieldError::new("parent_id", "err.choice")),
-        _ => {}
+    let bad_parent = parent.is_some_and(|p| {
+        Some(p) == id
+            || match cat {
+                Catalog::Place => !places.iter().any(|x| x.id == p),
+                Catalog::Group => !groups.iter().any(|x| x.id == p),
+                _ => false,
+            }
+    });
+    if bad_parent {
+        check.add(FieldError::new("parent_id", "err.choice"));
     }
     if place.is_some_and(|p| !places.iter().any(|x| x.id == p)) {
         check.add(FieldError::new("place_id", "err.choice"));
     }
     let place_kind = PlaceKind::from_code(f.kind.trim());
-    if cat == Catalog::Place && place_kind.is_none() {
-        check.add(FieldError::new("kind", "err.choice"));
-    }
     let unit_kind = UnitKind::from_code(f.kind.trim());
-    if cat == Catalog::Unit && unit_kind.is_none() {
+    if (cat == Catalog::Place && place_kind.is_none()) || (cat == Catalog::Unit && unit_kind.is_none()) {
         check.add(FieldError::new("kind", "err.choice"));
     }
-    let (Some(name), true) = (name, check.is_ok()) else {
-        return Err(AppError::Invalid(check.0));
-    };
-    let txn = sea_orm::TransactionTrait::begin(&state.db).await?;
-    let id = match cat {
-        Catalog::Sector => structure::insert_sector(&txn, cid, &name).await.map(|s| s.id),
-        Catalog::Place => structure::insert_place(&txn, cid, &name, place_kind.expect("checked"), parent).await.map(|p| p.id),
-        Catalog::Group => structure::insert_group(&txn, cid, &name, parent, place).await.map(|g| g.id),
-        Catalog::Unit => insert_unit(&txn, cid, &name, unit_kind.expect("checked"), f).await,
+    let text = |s: &str| Some(normalize_text(s)).filter(|s| !s.is_empty());
+    match (name, check.is_ok()) {
+        (Some(name), true) => Ok(ValidEntry { name, parent, place, place_kind, unit_kind, contact: text(&f.contact), phone: text(&f.phone) }),
+        _ => Err(AppError::Invalid(check.0)),
     }
-    .map_err(|e| if is_unique(&e) { AppError::invalid("name", "err.name_taken") } else { e.into() })?;
-    audit::record(&txn, &Who::actor(&a.actor, &a.ctx.info.ip), "create", cat.table(), id, format!("新建 {name}")).await?;
+}
+
+/// Creates (`id` None) or updates an entry, with its audit record, in one transaction.
+async fn save(state: &AppState, a: &Authed, cat: Catalog, id: Option<i64>, f: &EntryInput) -> AppResult<()> {
+    let cid = a.actor.committee_id;
+    let v = validate(state, cid, cat, id, f).await?;
+    let txn = sea_orm::TransactionTrait::begin(&state.db).await?;
+    let result = match id {
+        None => match cat {
+            Catalog::Sector => structure::insert_sector(&txn, cid, &v.name).await.map(|s| s.id),
+            Catalog::Place => structure::insert_place(&txn, cid, &v.name, v.place_kind.expect("checked"), v.parent).await.map(|p| p.id),
+            Catalog::Group => structure::insert_group(&txn, cid, &v.name, v.parent, v.place).await.map(|g| g.id),
+            Catalog::Unit => insert_unit(&txn, cid, &v).await,
+        },
+        Some(id) => update_entry(&txn, cat, cid, id, &v).await.map(|()| id),
+    };
+    let saved = result.map_err(|e| if is_unique(&e) { AppError::invalid("name", "err.name_taken") } else { e.into() })?;
+    let (action, word) = if id.is_some() { ("update", "修改") } else { ("create", "新建") };
+    audit::record(&txn, &Who::actor(&a.actor, &a.ctx.info.ip), action, cat.table(), saved, format!("{word} {}", v.name)).await?;
     txn.commit().await?;
     Ok(())
 }
 
-async fn insert_unit(db: &impl sea_orm::ConnectionTrait, cid: i64, name: &str, kind: UnitKind, f: &EntryInput) -> Result<i64, DbErr> {
-    let text = |s: &str| Some(normalize_text(s)).filter(|s| !s.is_empty());
+async fn update_entry(db: &impl sea_orm::ConnectionTrait, cat: Catalog, cid: i64, id: i64, v: &ValidEntry) -> Result<(), DbErr> {
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    match cat {
+        Catalog::Sector => {
+            use structure::sector::{Column as C, Entity};
+            Entity::update_many().col_expr(C::Name, Expr::value(v.name.clone())).filter(C::Id.eq(id)).filter(C::CommitteeId.eq(cid)).exec(db).await?;
+        }
+        Catalog::Place => {
+            use structure::place::{Column as C, Entity};
+            Entity::update_many()
+                .col_expr(C::Name, Expr::value(v.name.clone()))
+                .col_expr(C::Kind, Expr::value(v.place_kind.map(PlaceKind::as_str).unwrap_or("street")))
+                .col_expr(C::ParentId, Expr::value(v.parent))
+                .filter(C::Id.eq(id))
+                .filter(C::CommitteeId.eq(cid))
+                .exec(db)
+                .await?;
+        }
+        Catalog::Group => {
+            use structure::group::{Column as C, Entity};
+            Entity::update_many()
+                .col_expr(C::Name, Expr::value(v.name.clone()))
+                .col_expr(C::ParentId, Expr::value(v.parent))
+                .col_expr(C::PlaceId, Expr::value(v.place))
+                .filter(C::Id.eq(id))
+                .filter(C::CommitteeId.eq(cid))
+                .exec(db)
+                .await?;
+        }
+        Catalog::Unit => {
+            use store::unit::{Column as C, Entity};
+            Entity::update_many()
+                .col_expr(C::Name, Expr::value(v.name.clone()))
+                .col_expr(C::Kind, Expr::value(v.unit_kind.map(UnitKind::as_str).unwrap_or("government")))
+                .col_expr(C::Contact, Expr::value(v.contact.clone()))
+                .col_expr(C::Phone, Expr::value(v.phone.clone()))
+                .filter(C::Id.eq(id))
+                .filter(C::CommitteeId.eq(cid))
+                .exec(db)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+async fn insert_unit(db: &impl sea_orm::ConnectionTrait, cid: i64, v: &ValidEntry) -> Result<i64, DbErr> {
     let u = store::unit::ActiveModel {
         committee_id: Set(cid),
-        name: Set(name.to_string()),
+        name: Set(v.name.clone()),
         created_at: Set(chrono::Utc::now()),
-        kind: Set(kind.as_str().to_string()),
-        contact: Set(text(&f.contact)),
-        phone: Set(text(&f.phone)),
+        kind: Set(v.unit_kind.map(UnitKind::as_str).unwrap_or("government").to_string()),
+        contact: Set(v.contact.clone()),
+        phone: Set(v.phone.clone()),
         retired: Set(false),
         ..Default::default()
     }

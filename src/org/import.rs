@@ -94,7 +94,8 @@ pub async fn import_members(
         match known.get(&key(r)) {
             Some(&id) => {
                 let before = members::find(&txn, committee_id, id).await?.ok_or(DbErr::RecordNotFound(id.to_string()))?;
-                members::update(&txn, &before, &data).await?;
+                // A roster has no account column: keep the member's link to their login.
+                members::update(&txn, &before, &MemberData { user_id: before.user_id, ..data }).await?;
             }
             None => {
                 members::insert(&txn, committee_id, &data).await?;
@@ -142,6 +143,7 @@ fn member_data(r: &RosterRow, sectors: &Names, groups: &Names, places: &Names) -
         employer: r.employer.clone(),
         mobile: r.mobile.clone(),
         status: r.status,
+        user_id: None,
     }
 }
 

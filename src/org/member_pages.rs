@@ -36,6 +36,8 @@ pub struct Choices {
     pub sectors: Vec<Sector>,
     pub groups: Vec<Group>,
     pub places: Vec<Place>,
+    /// Member and leader accounts a member record may be linked to: (id, "username（name）").
+    pub accounts: Vec<(i64, String)>,
 }
 
 impl Choices {
@@ -45,6 +47,11 @@ impl Choices {
             sectors: structure::sectors(&state.db, committee_id).await?.into_iter().filter(|s| active(&s.retired)).collect(),
             groups: structure::groups(&state.db, committee_id).await?.into_iter().filter(|g| active(&g.retired)).collect(),
             places: structure::places(&state.db, committee_id).await?.into_iter().filter(|p| active(&p.retired)).collect(),
+            accounts: crate::org::store::member_accounts(&state.db, committee_id)
+                .await?
+                .into_iter()
+                .map(|u| (u.id, format!("{}（{}）", u.username, u.display_name)))
+                .collect(),
         })
     }
 
@@ -65,6 +72,9 @@ impl Choices {
         }
         if d.group_ids.iter().any(|g| !self.groups.iter().any(|x| x.id == *g)) {
             check.add(FieldError::new("group_ids", "err.choice"));
+        }
+        if d.user_id.is_some_and(|u| !self.accounts.iter().any(|(id, _)| *id == u)) {
+            check.add(FieldError::new("user_id", "err.choice"));
         }
     }
 }
@@ -203,6 +213,7 @@ struct FilePage {
     party: String,
     employer: String,
     status_since: String,
+    account: String,
     can_manage: bool,
 }
 
@@ -221,6 +232,10 @@ pub async fn file(State(state): State<AppState>, a: Authed, Path(id): Path<i64>)
         party: m.party.unwrap_or_default(),
         employer: m.employer.unwrap_or_default(),
         status_since: m.status_since.map(|d| d.to_string()).unwrap_or_default(),
+        account: match m.user_id {
+            Some(uid) => crate::org::store::find_user(&state.db, uid).await?.map(|u| u.username).unwrap_or_default(),
+            None => String::new(),
+        },
         can_manage: may(&a.actor, Action::ManageMembers, &own),
     })
 }
@@ -277,6 +292,12 @@ pub async fn save_member(state: &AppState, actor: &Actor, ip: &str, id: Option<i
     let choices = Choices::load(state, actor.committee_id).await?;
     if let Some(d) = &data {
         choices.check(d, &mut check);
+        // One account belongs to one member.
+        if let Some(uid) = d.user_id {
+            if members::linked_to(&state.db, uid).await?.is_some_and(|m| Some(m.id) != id) {
+                check.add(FieldError::new("user_id", "err.account_linked"));
+            }
+        }
     }
     let (Some(d), true) = (data, check.is_ok()) else {
         return Err(AppError::Invalid(check.0));
@@ -357,6 +378,7 @@ fn parse_member_form(body: &[u8]) -> AppResult<MemberInput> {
             "employer" => f.employer = v,
             "mobile" => f.mobile = v,
             "status" => f.status = v,
+            "user_id" => f.user_id = v,
             _ => {}
         }
     }

@@ -85,6 +85,8 @@ pub struct MemberData {
     pub employer: Option<String>,
     pub mobile: Option<Phone>,
     pub status: MemberStatus,
+    /// The member's own account (a member or leader login), if linked.
+    pub user_id: Option<i64>,
 }
 
 /// The member form and the API body, as typed: text everywhere, so a bad value is named
@@ -122,6 +124,9 @@ pub struct MemberInput {
     /// 在职 / 辞职 / 罢免 (or their codes)
     #[serde(default)]
     pub status: String,
+    /// The id of the member's own account, or empty.
+    #[serde(default)]
+    pub user_id: String,
 }
 
 fn optional_text(field: &'static str, s: &str, max: usize) -> Result<Option<String>, FieldError> {
@@ -166,6 +171,7 @@ impl MemberInput {
         };
         let status = MemberStatus::from_code(self.status.trim()).map(Ok).unwrap_or_else(|| MemberStatus::parse("status", &self.status));
         let status = check.take(status);
+        let user_id = check.take(id_field("user_id", &self.user_id)).flatten();
         Some(MemberData {
             name: name?,
             gender,
@@ -179,6 +185,7 @@ impl MemberInput {
             employer,
             mobile,
             status: status?,
+            user_id,
         })
     }
 
@@ -197,6 +204,7 @@ impl MemberInput {
             employer: m.employer.clone().unwrap_or_default(),
             mobile: m.mobile.clone().unwrap_or_default(),
             status: m.status.clone(),
+            user_id: m.user_id.map(|u| u.to_string()).unwrap_or_default(),
         }
     }
 }
@@ -311,6 +319,7 @@ fn active_model(committee_id: i64, d: &MemberData) -> member::ActiveModel {
         employer: Set(d.employer.clone()),
         mobile: Set(d.mobile.as_ref().map(|m| m.as_str().to_string())),
         status: Set(d.status.as_str().to_string()),
+        user_id: Set(d.user_id),
         updated_at: Set(Utc::now()),
         ..Default::default()
     }
@@ -360,6 +369,11 @@ pub async fn identities(db: &impl ConnectionTrait, committee_id: i64) -> Result<
         .all(db)
         .await?;
     Ok(rows.into_iter().map(|(id, name, mobile)| ((name, mobile), id)).collect())
+}
+
+/// The member already linked to account `user_id`, if any.
+pub async fn linked_to(db: &impl ConnectionTrait, user_id: i64) -> Result<Option<Member>, DbErr> {
+    member::Entity::find().filter(member::Column::UserId.eq(user_id)).one(db).await
 }
 
 pub async fn count(db: &impl ConnectionTrait, committee_id: i64, status: Option<MemberStatus>) -> Result<u64, DbErr> {

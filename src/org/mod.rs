@@ -36,5 +36,6 @@ pub fn router() -> Router<AppState> {
         .route("/members/{id}/edit", get(member_pages::edit_form))
         .route("/org/terms", get(terms::show).post(terms::create))
         .route("/org/{catalog}", get(catalog_pages::show).post(catalog_pages::create))
+        .route("/org/{catalog}/{id}", get(catalog_pages::edit).post(catalog_pages::update))
         .route("/org/{catalog}/{id}/retired", post(catalog_pages::set_retired))
 }

@@ -336,6 +336,17 @@ pub async fn set_active(db: &impl ConnectionTrait, user_id: i64, active: bool) -
     Ok(())
 }
 
+/// The committee's active member and leader accounts, which member records may link to.
+pub async fn member_accounts(db: &impl ConnectionTrait, committee_id: i64) -> Result<Vec<User>, sea_orm::DbErr> {
+    user::Entity::find()
+        .filter(user::Column::CommitteeId.eq(committee_id))
+        .filter(user::Column::Role.is_in([Role::Member.as_str(), Role::Leader.as_str()]))
+        .filter(user::Column::Active.eq(true))
+        .order_by_asc(user::Column::Username)
+        .all(db)
+        .await
+}
+
 pub async fn count_users(db: &impl ConnectionTrait, committee_id: i64) -> Result<u64, sea_orm::DbErr> {
     user::Entity::find().filter(user::Column::CommitteeId.eq(committee_id)).count(db).await
 }

@@ -262,3 +262,56 @@ async fn terms_and_plenary_sessions() {
     assert!(c.get("/org/terms").await.text.contains("第十一届"));
     assert_eq!(app.login("member").await.get("/org/terms").await.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn catalogue_entries_are_created_edited_and_retired() {
+    let app = TestApp::demo().await;
+    let c = app.login("staff").await;
+    let res = c.post_form("/org/sectors", &[("name", "新经济组织界")]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let res = c.post_form("/org/sectors", &[("name", "新经济组织界")]).await;
+    assert!(res.text.contains("该名称已存在"));
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    use xieshang::org::structure::{place, sector};
+    let s = sector::Entity::find().filter(sector::Column::Name.eq("新经济组织界")).one(&app.state.db).await.unwrap().unwrap();
+    assert!(c.get(&format!("/org/sectors/{}", s.id)).await.text.contains("value=\"新经济组织界\""));
+    let res = c.post_form(&format!("/org/sectors/{}", s.id), &[("name", "新的社会阶层人士")]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert!(c.get("/org/sectors").await.text.contains("新的社会阶层人士"));
+
+    let p = place::Entity::find().filter(place::Column::Name.eq("江滨社区")).one(&app.state.db).await.unwrap().unwrap();
+    let res = c.post_form(&format!("/org/places/{}", p.id), &[("name", "江滨社区"), ("kind", "community"), ("parent_id", &p.id.to_string())]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "a place is not its own parent");
+    let res = c.post_form("/org/units", &[("name", "区水利局"), ("kind", "nonsense")]).await;
+    assert!(res.text.contains("请选择有效的选项"));
+    let res = c.post_form("/org/units", &[("name", "区水利局"), ("kind", "government"), ("contact", "联络员甲"), ("phone", "0731-55550000")]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert!(c.get("/org/units").await.text.contains("联络员甲"));
+
+    let res = c.post_form(&format!("/org/sectors/{}/retired", s.id), &[("retired", "true")]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert!(!c.get("/members/new").await.text.contains("新的社会阶层人士"), "retired entries are no longer offered");
+    assert_eq!(app.login("member").await.get("/org/sectors").await.status, StatusCode::FORBIDDEN);
+    let audit = app.login("auditor").await.get("/audit?object=sectors").await.text;
+    assert!(audit.contains("修改 新的社会阶层人士") && audit.contains("新建 新经济组织界"));
+}
+
+#[tokio::test]
+async fn a_member_record_links_to_one_login() {
+    let app = TestApp::demo().await;
+    let c = app.login("staff").await;
+    let member_user = xieshang::org::store::find_user_by_username(&app.state.db, "member").await.unwrap().unwrap();
+    let linked = xieshang::org::members::linked_to(&app.state.db, member_user.id).await.unwrap().expect("the demo links it");
+    assert!(c.get(&format!("/members/{}", linked.id)).await.text.contains("<code>member</code>"));
+    use sea_orm::EntityTrait;
+    let other = xieshang::org::members::member::Entity::find().all(&app.state.db).await.unwrap().into_iter().find(|m| m.user_id.is_none()).unwrap();
+    let res = c
+        .post_form(&format!("/members/{}", other.id), &[("name", &other.name), ("sector_id", &other.sector_id.to_string()), ("user_id", &member_user.id.to_string())])
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text.contains("该账号已关联其他委员"));
+    // A roster re-import keeps the link.
+    let (_, export) = c.get_bytes("/members/export.xlsx").await;
+    c.post_multipart("/members/import", &[("file", Some("m.xlsx"), &export), ("confirm", None, b"1")]).await;
+    assert_eq!(xieshang::org::members::linked_to(&app.state.db, member_user.id).await.unwrap().map(|m| m.id), Some(linked.id));
+}
