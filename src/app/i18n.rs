@@ -268,6 +268,7 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("import.existing", "以下行与已有委员（姓名和手机号码相同）对应，将更新其信息：", "These rows match existing members (same name and mobile) and update them:"),
     ("import.new_entries", "将新建：", "Will be created:"),
     ("import.confirm", "确认导入", "Import"),
+    ("import.uploading", "正在上传并检查…", "Uploading and checking…"),
     ("import.working", "正在导入，请稍候…", "Importing…"),
     ("import.failed", "名册有误，未导入任何数据。请修改以下各行后重新上传：", "The roster has errors; nothing was imported. Fix these rows and upload again:"),
     ("import.line", "行号", "Row"),
