@@ -3,6 +3,7 @@
 //! - the member list page (filters, search, pagination) rendered through the full router,
 //!   p50/p99 over 500 requests;
 //! - a 10,000-row roster import (read, validate, write), best of 3.
+//!
 //! Run: `cargo bench --bench org`.
 use std::time::{Duration, Instant};
 

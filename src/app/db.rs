@@ -9,11 +9,10 @@ use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
 /// connection uses WAL, foreign keys and a busy timeout so that concurrent writers wait
 /// instead of failing.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
-    if let Some(path) = sqlite_file(url) {
-        if let Some(dir) = std::path::Path::new(&path).parent().filter(|d| !d.as_os_str().is_empty()) {
+    if let Some(path) = sqlite_file(url)
+        && let Some(dir) = std::path::Path::new(&path).parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| DbErr::Custom(format!("cannot create {}: {e}", dir.display())))?;
         }
-    }
     let mut opts = ConnectOptions::new(url.to_string());
     opts.sqlx_logging(false)
         .acquire_timeout(Duration::from_secs(5))

@@ -44,7 +44,7 @@ impl PageRequest {
 fn parse_positive(s: Option<&str>, default: u64) -> Option<u64> {
     match s.map(str::trim) {
         None | Some("") => Some(default),
-        Some(s) => s.parse::<u64>().ok().filter(|&n| n >= 1 && n <= 1_000_000),
+        Some(s) => s.parse::<u64>().ok().filter(|&n| (1..=1_000_000).contains(&n)),
     }
 }
 

@@ -96,7 +96,7 @@ pub async fn load(db: &impl ConnectionTrait, committee_id: i64) -> Result<DemoOr
                 gender: Some(if rng.random_bool(0.38) { Gender::Female } else { Gender::Male }),
                 birth_month: Some(YearMonth { year: rng.random_range(1958..=1990), month: rng.random_range(1..=12) }),
                 ethnicity: Some(if rng.random_bool(0.93) { "汉族" } else { "土家族" }.to_string()),
-                party: Some(party_for(&SECTORS[n % SECTORS.len()]).to_string()),
+                party: Some(party_for(SECTORS[n % SECTORS.len()]).to_string()),
                 sector_id: sector_ids[n % SECTORS.len()],
                 place_id: Some(street_ids[i]),
                 group_ids: vec![group.id],

@@ -216,6 +216,45 @@ async fn units(State(state): State<AppState>, ApiUser(a, _): ApiUser, Query(pq):
     paged(list.into_iter().map(|u| CatalogEntry { id: u.id, name: u.name, parent_id: None, kind: Some(u.kind), retired: u.retired }).collect(), &pq)
 }
 
+/// A term (届) with its plenary sessions (次会议).
+#[derive(Serialize, ToSchema)]
+pub struct TermDto {
+    pub id: i64,
+    pub number: i32,
+    pub start_date: chrono::NaiveDate,
+    pub end_date: Option<chrono::NaiveDate>,
+    pub plenaries: Vec<PlenaryDto>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PlenaryDto {
+    pub id: i64,
+    pub number: i32,
+    pub start_date: chrono::NaiveDate,
+    pub end_date: chrono::NaiveDate,
+}
+
+/// Terms, newest first, with their plenary sessions.
+#[utoipa::path(get, path = "/api/v1/terms", tag = "org", security(("bearer" = [])), params(PageQuery), responses((status = 200, body = Paged<TermDto>)))]
+async fn terms(State(state): State<AppState>, ApiUser(a, _): ApiUser, Query(pq): Query<PageQuery>) -> AppResult<Json<Paged<TermDto>>> {
+    authorize(&a, Action::ViewCommittee, &Target::own(&a))?;
+    let page = PageRequest::parse(&pq).map_err(|e| AppError::Invalid(vec![e]))?;
+    let list = crate::org::terms::terms(&state.db, a.committee_id).await?;
+    let total = list.len() as u64;
+    let mut items = Vec::new();
+    for t in list.into_iter().skip(page.offset() as usize).take(page.limit() as usize) {
+        let plenaries = crate::org::terms::plenaries(&state.db, t.id).await?;
+        items.push(TermDto {
+            id: t.id,
+            number: t.number,
+            start_date: t.start_date,
+            end_date: t.end_date,
+            plenaries: plenaries.into_iter().map(|p| PlenaryDto { id: p.id, number: p.number, start_date: p.start_date, end_date: p.end_date }).collect(),
+        });
+    }
+    Ok(Json(Paged { items, total }))
+}
+
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(me))
@@ -226,4 +265,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(places))
         .routes(routes!(groups))
         .routes(routes!(units))
+        .routes(routes!(terms))
 }

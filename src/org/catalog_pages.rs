@@ -67,7 +67,9 @@ async fn page(state: &AppState, a: Authed, cat: Catalog, editing: Option<i64>, f
     let shell = a.ctx.shell;
     let places = structure::places(&state.db, cid).await?;
     let place_name = |id: Option<i64>| id.and_then(|i| places.iter().find(|p| p.id == i)).map(|p| p.name.clone()).unwrap_or_default();
-    let (entries, kinds, parents): (Vec<Entry>, Vec<(&str, &str)>, Vec<(i64, String)>) = match cat {
+    // (rows, kind choices, parent choices)
+    type Parts = (Vec<Entry>, Vec<(&'static str, &'static str)>, Vec<(i64, String)>);
+    let (entries, kinds, parents): Parts = match cat {
         Catalog::Sector => {
             let list = structure::sectors(&state.db, cid).await?;
             (list.into_iter().map(|s| Entry { id: s.id, name: s.name, detail: String::new(), retired: s.retired }).collect(), vec![], vec![])

@@ -293,11 +293,10 @@ pub async fn save_member(state: &AppState, actor: &Actor, ip: &str, id: Option<i
     if let Some(d) = &data {
         choices.check(d, &mut check);
         // One account belongs to one member.
-        if let Some(uid) = d.user_id {
-            if members::linked_to(&state.db, uid).await?.is_some_and(|m| Some(m.id) != id) {
+        if let Some(uid) = d.user_id
+            && members::linked_to(&state.db, uid).await?.is_some_and(|m| Some(m.id) != id) {
                 check.add(FieldError::new("user_id", "err.account_linked"));
             }
-        }
     }
     let (Some(d), true) = (data, check.is_ok()) else {
         return Err(AppError::Invalid(check.0));

@@ -58,6 +58,11 @@ pub async fn terms(db: &impl ConnectionTrait, committee_id: i64) -> Result<Vec<t
     term::Entity::find().filter(term::Column::CommitteeId.eq(committee_id)).order_by_desc(term::Column::Number).all(db).await
 }
 
+/// A term's plenary sessions in order.
+pub async fn plenaries(db: &impl ConnectionTrait, term_id: i64) -> Result<Vec<plenary::Model>, DbErr> {
+    plenary::Entity::find().filter(plenary::Column::TermId.eq(term_id)).order_by_asc(plenary::Column::Number).all(db).await
+}
+
 pub async fn insert_term(db: &impl ConnectionTrait, committee_id: i64, number: i32, start: NaiveDate, end: Option<NaiveDate>) -> Result<term::Model, DbErr> {
     term::ActiveModel { committee_id: Set(committee_id), number: Set(number), start_date: Set(start), end_date: Set(end), ..Default::default() }.insert(db).await
 }
@@ -147,11 +152,10 @@ async fn insert(state: &AppState, a: &Authed, f: &TermForm) -> AppResult<()> {
     let number = check.take(f.number.trim().parse::<i32>().ok().filter(|n| (1..=99).contains(n)).ok_or(FieldError::new("number", "err.number")));
     let start = check.take(parse_date("start", &f.start).and_then(|d| d.ok_or(FieldError::new("start", "err.required"))));
     let end = check.take(parse_date("end", &f.end)).flatten();
-    if let (Some(s), Some(e)) = (start, end) {
-        if e < s {
+    if let (Some(s), Some(e)) = (start, end)
+        && e < s {
             check.add(FieldError::new("end", "err.end_before_start"));
         }
-    }
     let term_id = match f.term_id.trim() {
         "" => None,
         t => {

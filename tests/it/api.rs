@@ -75,7 +75,19 @@ async fn openapi_and_swagger_ui_are_served_locally() {
     let c = app.client();
     let doc = c.get("/api/openapi.json").await.json();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"), "{}", doc["openapi"]);
-    for path in ["/api/v1/auth/login", "/api/v1/auth/logout", "/api/v1/me", "/api/v1/committees"] {
+    for path in [
+        "/api/v1/auth/login",
+        "/api/v1/auth/logout",
+        "/api/v1/me",
+        "/api/v1/committees",
+        "/api/v1/members",
+        "/api/v1/members/{id}",
+        "/api/v1/sectors",
+        "/api/v1/places",
+        "/api/v1/groups",
+        "/api/v1/units",
+        "/api/v1/terms",
+    ] {
         assert!(doc["paths"].get(path).is_some(), "{path} documented");
     }
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());

@@ -260,6 +260,10 @@ async fn terms_and_plenary_sessions() {
     let res = c.post_form("/org/terms", &[("term_id", &eleventh.id.to_string()), ("number", "1"), ("start", "2026-10-01"), ("end", "2026-10-03")]).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     assert!(c.get("/org/terms").await.text.contains("第十一届"));
+    let terms = app.client().get_bearer("/api/v1/terms", &app.token("staff").await).await.json();
+    assert_eq!(terms["total"], 2);
+    assert_eq!((terms["items"][0]["number"].as_i64(), terms["items"][0]["plenaries"][0]["end_date"].as_str()), (Some(11), Some("2026-10-03")));
+    assert_eq!(terms["items"][1]["plenaries"].as_array().unwrap().len(), 2);
     assert_eq!(app.login("member").await.get("/org/terms").await.status, StatusCode::FORBIDDEN);
 }
 
