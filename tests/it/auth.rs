@@ -226,3 +226,32 @@ async fn one_address_cannot_spray_logins() {
     assert_eq!(api.json()["error"], "too_many_requests");
     assert_eq!(audit_actions(&app, "unit").await, Vec::<String>::new(), "refused before any check");
 }
+
+#[tokio::test]
+async fn two_app_nodes_share_sessions_and_lockouts_through_the_database() {
+    let app = TestApp::demo().await;
+    // A second node: its own process state (pool, rate limiter), the same database.
+    let config = xieshang::app::config::Config { database_url: app.state.config.database_url.clone(), ..Default::default() };
+    let other = xieshang::app::build(xieshang::app::prepare(config).await.unwrap());
+    let a = app.login("admin").await;
+    let session = a.cookie("xs_session").unwrap();
+    let req = Request::get("/users").header(header::HOST, HOST).header(header::COOKIE, format!("xs_session={session}"));
+    use tower::ServiceExt;
+    let res = other.clone().oneshot(req.body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK, "a session started on node A works on node B");
+
+    // Three failures on A and two on B lock the account everywhere.
+    for _ in 0..3 {
+        app.client().post_form("/login", &[("username", "leader"), ("password", "wrong-Password-1")]).await;
+    }
+    for _ in 0..2 {
+        let body = encode(&[("username", "leader"), ("password", "wrong-Password-1")]);
+        let req = Request::post("/login")
+            .header(header::HOST, HOST)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header("sec-fetch-site", "same-origin");
+        other.clone().oneshot(req.body(Body::from(body)).unwrap()).await.unwrap();
+    }
+    let res = app.client().post_form("/login", &[("username", "leader"), ("password", PASSWORD)]).await;
+    assert!(res.text.contains("账号已锁定"), "locked after five failures spread over two nodes");
+}
