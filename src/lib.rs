@@ -3,6 +3,8 @@
 //! One folder per business area; `app` is the small shared core (configuration, database,
 //! sessions, authorization, audit log, errors and the page shell).
 pub mod app;
+pub mod demands;
 pub mod demo;
 pub mod org;
+pub mod tracking;
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
