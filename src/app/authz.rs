@@ -27,6 +27,10 @@ pub enum Action {
     ManageMembers,
     /// Maintain sectors, places, groups and handling units.
     ManageCatalogs,
+    /// See the demand lists (a unit account sees only its own demands).
+    ViewDemands,
+    /// Triage, assign, confirm, reject, convert and archive demands.
+    ManageDemands,
 }
 
 /// The committee an object belongs to, with that committee's ancestors (parent first), so the
@@ -57,7 +61,10 @@ pub fn may(actor: &Actor, action: Action, target: &Target) -> bool {
         // Separation of duties (三员分立): only the auditor reads the audit trail.
         Action::ViewAuditLog => own && role == Auditor,
         Action::ViewMembers => own && matches!(role, Admin | Staff | Leader | Member | Unit),
-        Action::ViewMemberPhones | Action::ManageMembers | Action::ManageCatalogs => own && matches!(role, Admin | Staff),
+        Action::ViewMemberPhones | Action::ManageMembers | Action::ManageCatalogs | Action::ManageDemands => {
+            own && matches!(role, Admin | Staff)
+        }
+        Action::ViewDemands => own && matches!(role, Admin | Staff | Leader | Unit),
     }
 }
 
@@ -107,6 +114,8 @@ mod tests {
             (ViewMemberPhones, "AT", "", ""),
             (ManageMembers, "AT", "", ""),
             (ManageCatalogs, "AT", "", ""),
+            (ViewDemands, "ATLN", "", ""),
+            (ManageDemands, "AT", "", ""),
         ];
         let own = Target { committee_id: 10, ancestors: &[1] };
         let child = Target { committee_id: 20, ancestors: &[10, 1] };

@@ -60,6 +60,7 @@ pub fn build(state: AppState) -> Router {
         .route("/lang/{code}", get(pages::switch_lang))
         .route("/audit", get(pages::audit_log))
         .merge(crate::org::router())
+        .merge(crate::demands::router())
         .merge(api)
         .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi))
         .merge(ops::router())

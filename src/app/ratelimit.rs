@@ -1,4 +1,4 @@
-//! A per-node, per-client limit on public forms (login, first-run setup). Guessing one
+//! A per-node, per-client limit on public forms (login, first-run setup, citizens' forms). Guessing one
 //! account's password is stopped by the lockout, which lives in the database; this limit stops
 //! one address from trying many accounts. Each node counts for itself, which is enough to
 //! make spraying slow; it needs no shared state.
@@ -14,8 +14,12 @@ use axum::response::{IntoResponse, Response};
 use crate::app::AppState;
 use crate::app::web::RequestInfo;
 
-/// Paths whose POSTs are limited.
+/// Paths whose POSTs are limited; every public citizen form lives under `/c/`.
 const LIMITED: [&str; 3] = ["/login", "/setup", "/api/v1/auth/login"];
+
+fn limited(path: &str) -> bool {
+    LIMITED.contains(&path) || path.starts_with("/c/")
+}
 
 /// A fixed-window counter per client address.
 pub struct RateLimiter {
@@ -46,7 +50,7 @@ impl RateLimiter {
 }
 
 pub async fn limit_public_forms(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    if req.method() == Method::POST && LIMITED.contains(&req.uri().path()) {
+    if req.method() == Method::POST && limited(req.uri().path()) {
         let client = req.extensions().get::<RequestInfo>().map(|i| i.ip.clone()).unwrap_or_default();
         if !state.limiter.allow(&client, Instant::now()) {
             tracing::warn!(%client, path = %req.uri().path(), "rate limit reached");

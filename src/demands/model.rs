@@ -292,3 +292,86 @@ mod tests {
         assert!(DemandState::Assigned.with_unit() && !DemandState::Answered.with_unit());
     }
 }
+
+/// Problem to solve or suggestion.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DemandKind {
+    Problem,
+    Suggestion,
+}
+
+impl DemandKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Problem => "problem",
+            Self::Suggestion => "suggestion",
+        }
+    }
+
+    pub fn from_code(s: &str) -> Option<Self> {
+        [Self::Problem, Self::Suggestion].into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// How a demand reached the committee.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    Studio,
+    Online,
+    Visit,
+    ReceptionDay,
+    Hotline,
+}
+
+impl Channel {
+    pub const ALL: [Channel; 5] = [Self::Studio, Self::Online, Self::Visit, Self::ReceptionDay, Self::Hotline];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Studio => "studio",
+            Self::Online => "online",
+            Self::Visit => "visit",
+            Self::ReceptionDay => "reception_day",
+            Self::Hotline => "hotline",
+        }
+    }
+
+    pub fn from_code(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+}
+
+/// The default category list (a committee-level setting later).
+pub const CATEGORIES: [&str; 8] = ["城市管理", "教育", "医疗卫生", "社会保障", "交通出行", "环境保护", "社区服务", "其他"];
+
+/// Working days a unit has to answer, unless staff choose otherwise.
+pub const DEFAULT_DEADLINE_DAYS: u32 = 15;
+/// Working days after assignment during which a unit may ask to return a demand.
+pub const RETURN_WINDOW_DAYS: u32 = 5;
+/// How many times an unsatisfied rating sends a demand back to the unit.
+pub const MAX_REHANDLE: u32 = 2;
+
+/// A tracking code: 8 characters without look-alikes (no 0/O, 1/I/L), about 10¹² codes, and
+/// looked up only together with the phone's last four digits.
+pub fn new_tracking_code() -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+    let mut rng = rand::rng();
+    (0..8).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect()
+}
+
+#[cfg(test)]
+mod code_tests {
+    use super::*;
+
+    #[test]
+    fn tracking_codes_avoid_look_alikes() {
+        let codes: std::collections::HashSet<String> = (0..1000).map(|_| new_tracking_code()).collect();
+        assert_eq!(codes.len(), 1000);
+        assert!(codes.iter().all(|c| c.len() == 8 && !c.contains(['0', 'O', '1', 'I', 'L'])));
+        assert_eq!(Channel::from_code("hotline"), Some(Channel::Hotline));
+        assert_eq!(DemandKind::from_code("idea"), None);
+    }
+}

@@ -78,6 +78,7 @@ pub async fn load(db: &DatabaseConnection, password: Option<String>) -> AppResul
         printed.push(DemoAccount { username: user.username, role: user.role, password: plain.clone() });
     }
     let demo_org = org::load(&txn, id_of(DEMO_CODE)).await?;
+    crate::tracking::store::save_calendar(&txn, id_of(DEMO_CODE), &crate::tracking::WorkCalendar::china_2022()).await?;
     link_accounts(&txn, &demo_org).await?;
     let who = Who::anonymous(Some(id_of(DEMO_CODE)), "demo", "-");
     audit::record(&txn, &who, "create", "committee", id_of(DEMO_CODE), "载入演示数据").await?;

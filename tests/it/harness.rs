@@ -129,6 +129,7 @@ impl Drop for TestApp {
     }
 }
 
+/// What a request returned.
 pub struct Response {
     pub status: StatusCode,
     pub headers: axum::http::HeaderMap,

@@ -6,6 +6,7 @@ mod harness;
 
 mod api;
 mod auth;
+mod demands;
 mod foundation;
 mod members;
 mod org;

@@ -1,0 +1,114 @@
+//! Citizen demands: the public form, the status page, and the loop staff → unit → staff →
+//! citizen, with re-handling after an unsatisfied rating.
+use axum::http::StatusCode;
+
+use crate::harness::{Client, TestApp};
+
+fn tracking_code(page: &str) -> String {
+    let start = page.find("id=\"tracking-code\">").expect("code shown") + "id=\"tracking-code\">".len();
+    page[start..start + 8].to_string()
+}
+
+async fn submit(c: &Client, phone: &str, description: &str) -> crate::harness::Response {
+    c.post_form(
+        "/c/yuetang/demands",
+        &[("name", "李群众"), ("phone", phone), ("kind", "problem"), ("category", "交通出行"), ("description", description), ("website", "")],
+    )
+    .await
+}
+
+async fn demand_id(app: &TestApp, code: &str) -> i64 {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    use xieshang::demands::store::demand;
+    demand::Entity::find().filter(demand::Column::Code.eq(code)).one(&app.state.db).await.unwrap().unwrap().id
+}
+
+#[tokio::test]
+async fn the_public_form_validates_and_gives_a_tracking_code() {
+    let app = TestApp::demo().await;
+    let citizen = app.client();
+    let form = citizen.get("/c/yuetang/demands/new").await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.text.contains("向政协委员反映问题") && form.text.contains("江滨社区"));
+    assert_eq!(citizen.get("/c/nowhere/demands/new").await.status, StatusCode::NOT_FOUND);
+
+    let bad = submit(&citizen, "12345", "短").await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.text.contains("手机号码格式不正确") && bad.text.contains("5至2000字"));
+    let bot = citizen
+        .post_form("/c/yuetang/demands", &[("name", "机器人"), ("phone", "13900000000"), ("kind", "problem"), ("category", "其他"), ("description", "广告广告广告"), ("website", "http://spam")])
+        .await;
+    assert_eq!(bot.status, StatusCode::BAD_REQUEST);
+    assert_eq!(app.count("demands").await, 0, "nothing written");
+
+    let ok = submit(&citizen, "139 0000 1234", "友谊小学门口车速太快，建议增设减速带").await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.text);
+    let code = tracking_code(&ok.text);
+    let wrong = citizen.post_form("/c/yuetang/track", &[("tracking_code", &code), ("last4", "9999")]).await;
+    assert!(wrong.text.contains("未找到"));
+    let right = citizen.post_form("/c/yuetang/track", &[("tracking_code", &code.to_lowercase()), ("last4", "1234")]).await;
+    assert!(right.text.contains("待分办") && right.text.contains("减速带"), "{}", right.text);
+    assert!(!right.text.contains("13900001234"), "the phone is never shown publicly");
+}
+
+#[tokio::test]
+async fn the_loop_from_citizen_to_unit_and_back_with_rehandling() {
+    let app = TestApp::demo().await;
+    let citizen = app.client();
+    let code = tracking_code(&submit(&citizen, "13900001234", "葩金社区缺少文体设施，希望增加健身器材").await.text);
+    let id = demand_id(&app, &code).await;
+    let staff = app.login("staff").await;
+    let unit = app.login("unit").await;
+    let unit_user = xieshang::org::store::find_user_by_username(&app.state.db, "unit").await.unwrap().unwrap();
+    let unit_id = unit_user.unit_id.unwrap().to_string();
+
+    assert!(staff.get("/demands").await.text.contains(&code));
+    assert!(!unit.get("/demands").await.text.contains(&code), "a unit sees only what it was given");
+    assert_eq!(unit.get(&format!("/demands/{id}")).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.login("member").await.get("/demands").await.status, StatusCode::FORBIDDEN);
+
+    // The unit cannot act before it is assigned, and staff actions need a reason where due.
+    let res = staff.post_form(&format!("/demands/{id}/act"), &[("action", "reject"), ("text", "")]).await;
+    assert!(res.text.contains("此项为必填项"));
+    let res = staff.post_form(&format!("/demands/{id}/act"), &[("action", "assign"), ("unit_id", &unit_id), ("deadline", "")]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
+    let page = unit.get(&format!("/demands/{id}")).await.text;
+    assert!(page.contains("办理中") && page.contains("13900001234"), "the assigned unit sees the phone");
+    let res = unit.post_form(&format!("/demands/{id}/act"), &[("action", "confirm_resolved")]).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN, "a unit cannot confirm");
+    unit.post_form(&format!("/demands/{id}/act"), &[("action", "answer"), ("text", "已协调安装健身器材一批")]).await;
+    let res = staff.post_form(&format!("/demands/{id}/act"), &[("action", "confirm_resolved")]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+
+    // Unsatisfied: back to the unit.
+    let rated = citizen.post_form("/c/yuetang/track", &[("tracking_code", &code), ("last4", "1234"), ("satisfaction", "unsatisfied")]).await;
+    assert!(rated.text.contains("办理中"), "{}", rated.text);
+    unit.post_form(&format!("/demands/{id}/act"), &[("action", "answer"), ("text", "已补充安装乒乓球台")]).await;
+    staff.post_form(&format!("/demands/{id}/act"), &[("action", "confirm_resolved")]).await;
+    let status = citizen.post_form("/c/yuetang/track", &[("tracking_code", &code), ("last4", "1234")]).await.text;
+    assert!(status.contains("已解决") && status.contains("乒乓球台") && status.contains("rate-form"));
+    let done = citizen.post_form("/c/yuetang/track", &[("tracking_code", &code), ("last4", "1234"), ("satisfaction", "satisfied")]).await.text;
+    assert!(done.contains("已回访") && !done.contains("rate-form"));
+
+    let detail = staff.get(&format!("/demands/{id}")).await.text;
+    for step in ["登记", "交办", "承办单位答复", "确认解决", "回访评价：不满意", "回访评价：满意"] {
+        assert!(detail.contains(step), "timeline has {step}");
+    }
+    let res = staff.post_form(&format!("/demands/{id}/act"), &[("action", "assign"), ("unit_id", &unit_id)]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text.contains("当前状态下不能进行此操作"), "the state machine refuses");
+    let audit = app.login("auditor").await.get("/audit?object=demand").await.text;
+    assert!(audit.contains("交办") && audit.contains("评价"));
+}
+
+#[tokio::test]
+async fn overdue_demands_are_highlighted() {
+    let app = TestApp::demo().await;
+    let code = tracking_code(&submit(&app.client(), "13900005678", "向阳社区路灯损坏多日无人维修").await.text);
+    let id = demand_id(&app, &code).await;
+    let staff = app.login("staff").await;
+    let unit_id = xieshang::org::store::find_user_by_username(&app.state.db, "unit").await.unwrap().unwrap().unit_id.unwrap().to_string();
+    staff.post_form(&format!("/demands/{id}/act"), &[("action", "assign"), ("unit_id", &unit_id), ("deadline", "2022-03-01")]).await;
+    let list = staff.get("/demands").await.text;
+    assert!(list.contains("class=\"overdue\"") && list.contains("已超期"));
+}
