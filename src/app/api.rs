@@ -105,4 +105,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(login))
         .routes(routes!(logout))
         .merge(crate::org::api::router())
+        .merge(crate::demands::api::router())
 }

@@ -1,3 +1,4 @@
+pub mod api;
 pub mod model;
 pub mod pages;
 pub mod store;
@@ -13,6 +14,7 @@ pub fn router() -> Router<AppState> {
         .route("/c/{code}/demands/new", get(pages::public_new))
         .route("/c/{code}/demands", post(pages::public_submit))
         .route("/c/{code}/track", get(pages::public_track).post(pages::public_lookup))
+        .route("/c/{code}/demands/resolved", get(pages::public_resolved))
         .route("/demands", get(pages::list))
         .route("/demands/{id}", get(pages::detail))
         .route("/demands/{id}/act", post(pages::act))

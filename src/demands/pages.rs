@@ -232,13 +232,13 @@ async fn calendar(state: &AppState, committee_id: i64) -> AppResult<WorkCalendar
 }
 
 /// The default deadline of something handed over today.
-async fn deadline_from_today(state: &AppState, committee_id: i64) -> AppResult<chrono::NaiveDate> {
+pub async fn deadline_from_today(state: &AppState, committee_id: i64) -> AppResult<chrono::NaiveDate> {
     let today = (Utc::now() + chrono::Duration::hours(8)).date_naive();
     Ok(calendar(state, committee_id).await?.add_working_days(today, model::DEFAULT_DEADLINE_DAYS))
 }
 
 /// May `actor` see demand `d`? Staff, admins and leaders see all; a unit only its own.
-fn may_see(actor: &Actor, d: &Demand) -> bool {
+pub fn may_see(actor: &Actor, d: &Demand) -> bool {
     let own = Target::own(actor);
     d.committee_id == actor.committee_id
         && may(actor, Action::ViewDemands, &own)
@@ -281,6 +281,7 @@ pub async fn list(State(state): State<AppState>, a: Authed, Query(q): Query<List
     let filter = DemandFilter {
         state: DemandState::from_code(q.state.trim()),
         unit_id: if a.actor.role == Role::Unit { Some(a.actor.unit_id.unwrap_or(-1)) } else { None },
+        ..Default::default()
     };
     let (list, total) = store::list(&state.db, a.actor.committee_id, &filter, page).await?;
     let cal = calendar(&state, a.actor.committee_id).await?;
@@ -463,4 +464,46 @@ pub async fn act(State(state): State<AppState>, a: Authed, Path(id): Path<i64>, 
         Err(AppError::Invalid(errors)) => detail_page(&state, a, d, &errors).await,
         Err(e) => Err(e),
     }
+}
+
+struct ResolvedRow {
+    category: String,
+    place: String,
+    unit: String,
+    registered: String,
+    resolved: String,
+    rating: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "demands/public_resolved.html")]
+struct ResolvedPage {
+    shell: Shell,
+    committee: String,
+    code: String,
+    rows: Vec<ResolvedRow>,
+    pager: Pager,
+}
+
+/// Resolved demands, for transparency: category, place, unit, dates and rating only — no
+/// names, phones or texts, which citizens did not write for publication.
+pub async fn public_resolved(State(state): State<AppState>, ctx: Ctx, Path(code): Path<String>, Query(pq): Query<PageQuery>) -> AppResult<Response> {
+    let c = committee_by_code(&state, &code).await?;
+    let page = PageRequest::parse(&pq).map_err(|e| AppError::Invalid(vec![e]))?;
+    let (list, total) = store::list(&state.db, c.id, &DemandFilter { resolved_only: true, ..Default::default() }, page).await?;
+    let places = structure::places(&state.db, c.id).await?;
+    let units = org::units(&state.db, c.id).await?;
+    let shell = ctx.shell;
+    let rows = list
+        .iter()
+        .map(|d| ResolvedRow {
+            category: d.category.clone(),
+            place: d.place_id.and_then(|p| places.iter().find(|x| x.id == p)).map(|p| p.name.clone()).unwrap_or_default(),
+            unit: d.unit_id.and_then(|u| units.iter().find(|x| x.id == u)).map(|u| u.name.clone()).unwrap_or_else(|| shell.t("demand.on_spot").to_string()),
+            registered: local_time(&d.created_at).chars().take(10).collect(),
+            resolved: d.resolved_at.as_ref().map(|t| local_time(t).chars().take(10).collect()).unwrap_or_default(),
+            rating: store::satisfaction(d).map(|s| shell.t(s.label_key())).unwrap_or(""),
+        })
+        .collect();
+    html(&ResolvedPage { shell, committee: c.name, code: c.code, rows, pager: Pager::new(page, total, String::new()) })
 }

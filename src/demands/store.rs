@@ -125,6 +125,15 @@ pub struct DemandFilter {
     pub state: Option<DemandState>,
     /// Only this unit's demands (for unit accounts).
     pub unit_id: Option<i64>,
+    /// Only demands that reached "resolved" (the public list).
+    pub resolved_only: bool,
+    pub kind: Option<DemandKind>,
+    pub channel: Option<Channel>,
+    pub place_id: Option<i64>,
+    /// Registered on or after this instant.
+    pub from: Option<chrono::DateTime<Utc>>,
+    /// Registered before this instant.
+    pub to: Option<chrono::DateTime<Utc>>,
 }
 
 /// One page of demands, newest first.
@@ -135,6 +144,24 @@ pub async fn list(db: &impl ConnectionTrait, committee_id: i64, f: &DemandFilter
     }
     if let Some(u) = f.unit_id {
         q = q.filter(demand::Column::UnitId.eq(u));
+    }
+    if f.resolved_only {
+        q = q.filter(demand::Column::ResolvedAt.is_not_null());
+    }
+    if let Some(k) = f.kind {
+        q = q.filter(demand::Column::Kind.eq(k.as_str()));
+    }
+    if let Some(c) = f.channel {
+        q = q.filter(demand::Column::Channel.eq(c.as_str()));
+    }
+    if let Some(p) = f.place_id {
+        q = q.filter(demand::Column::PlaceId.eq(p));
+    }
+    if let Some(from) = f.from {
+        q = q.filter(demand::Column::CreatedAt.gte(from));
+    }
+    if let Some(to) = f.to {
+        q = q.filter(demand::Column::CreatedAt.lt(to));
     }
     let total = q.clone().count(db).await?;
     let rows = q.order_by_desc(demand::Column::Id).offset(page.offset()).limit(page.limit()).all(db).await?;

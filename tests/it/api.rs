@@ -87,6 +87,8 @@ async fn openapi_and_swagger_ui_are_served_locally() {
         "/api/v1/groups",
         "/api/v1/units",
         "/api/v1/terms",
+        "/api/v1/demands",
+        "/api/v1/demands/{id}",
     ] {
         assert!(doc["paths"].get(path).is_some(), "{path} documented");
     }

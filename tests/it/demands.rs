@@ -112,3 +112,33 @@ async fn overdue_demands_are_highlighted() {
     let list = staff.get("/demands").await.text;
     assert!(list.contains("class=\"overdue\"") && list.contains("已超期"));
 }
+
+#[tokio::test]
+async fn the_api_lists_demands_by_role_and_the_public_list_shows_no_personal_data() {
+    let app = TestApp::demo().await;
+    let citizen = app.client();
+    let first = tracking_code(&submit(&citizen, "13900001111", "五里堆街道江滨社区门口积水严重").await.text);
+    tracking_code(&submit(&citizen, "13900002222", "建议在向阳社区增设老年活动室").await.text);
+    let id = demand_id(&app, &first).await;
+    let staff = app.login("staff").await;
+    staff.post_form(&format!("/demands/{id}/act"), &[("action", "answer_on_spot"), ("text", "已联系社区当场疏通")]).await;
+
+    let api = app.client();
+    let t = app.token("staff").await;
+    let all = api.get_bearer("/api/v1/demands", &t).await.json();
+    assert_eq!(all["total"], 2);
+    assert_eq!(all["items"][1]["citizen_phone"], "13900001111");
+    assert_eq!(api.get_bearer("/api/v1/demands?status=resolved", &t).await.json()["total"], 1);
+    assert_eq!(api.get_bearer("/api/v1/demands?channel=online&kind=problem", &t).await.json()["total"], 2);
+    assert_eq!(api.get_bearer("/api/v1/demands?from=2000-01-01&to=2000-12-31", &t).await.json()["total"], 0);
+    let bad = api.get_bearer("/api/v1/demands?status=lost", &t).await;
+    assert_eq!((bad.status, bad.json()["fields"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("status")));
+    let leader = api.get_bearer(&format!("/api/v1/demands/{id}"), &app.token("leader").await).await.json();
+    assert_eq!(leader["citizen_phone"], "139****1111", "leaders read, without the phone");
+    let unit = api.get_bearer("/api/v1/demands", &app.token("unit").await).await.json();
+    assert_eq!(unit["total"], 0, "nothing has been assigned to the unit");
+
+    let public = app.client().get("/c/yuetang/demands/resolved").await.text;
+    assert!(public.contains("交通出行") && public.contains("当场解决"));
+    assert!(!public.contains("李群众") && !public.contains("1111") && !public.contains("积水"), "no names, phones or texts");
+}
