@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261126_000001_foundation;
 mod m20261126_000002_org;
 mod m20261126_000003_demands;
+mod util;
 
 pub struct Migrator;
 

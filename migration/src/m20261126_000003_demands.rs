@@ -3,6 +3,8 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
+use crate::util::index;
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -75,16 +77,6 @@ enum Places {
     Id,
 }
 
-async fn index(m: &SchemaManager<'_>, name: &str, table: impl IntoIden + 'static, cols: &[&'static str], unique: bool) -> Result<(), DbErr> {
-    let mut i = Index::create().name(name).table(table).to_owned();
-    for c in cols {
-        i.col(Alias::new(*c));
-    }
-    if unique {
-        i.unique();
-    }
-    m.create_index(i).await
-}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {

@@ -15,7 +15,8 @@ pub fn router() -> Router<AppState> {
         .route("/c/{code}/demands", post(pages::public_submit))
         .route("/c/{code}/track", get(pages::public_track).post(pages::public_lookup))
         .route("/c/{code}/demands/resolved", get(pages::public_resolved))
-        .route("/demands", get(pages::list))
+        .route("/demands", get(pages::list).post(pages::staff_create))
+        .route("/demands/new", get(pages::staff_new))
         .route("/demands/{id}", get(pages::detail))
         .route("/demands/{id}/act", post(pages::act))
 }

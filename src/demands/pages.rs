@@ -44,6 +44,9 @@ pub struct PublicForm {
     /// A field people never see: bots fill it in.
     #[serde(default)]
     website: String,
+    /// Staff entry only: how the concern came in (the public form is always "online").
+    #[serde(default)]
+    channel: String,
 }
 
 #[derive(Template)]
@@ -80,8 +83,8 @@ pub async fn public_new(State(state): State<AppState>, ctx: Ctx, Path(code): Pat
     public_form_page(&state, ctx, &c, PublicForm { kind: "problem".into(), ..Default::default() }, &[]).await
 }
 
-/// Parses the public form into a demand of the online channel.
-fn parse_public(f: &PublicForm, place_ids: &[i64]) -> Result<NewDemand, Vec<FieldError>> {
+/// Parses the form into a demand that came in through `channel`.
+fn parse_demand(f: &PublicForm, place_ids: &[i64], channel: Channel) -> Result<NewDemand, Vec<FieldError>> {
     let mut check = Check::default();
     let name = check.take(parse_name("name", &normalize_text(&f.name), 32));
     let phone = check.take(Phone::parse("phone", &f.phone));
@@ -99,7 +102,7 @@ fn parse_public(f: &PublicForm, place_ids: &[i64]) -> Result<NewDemand, Vec<Fiel
     match (name, phone, category, kind, check.is_ok()) {
         (Some(name), Some(phone), Some(category), Some(kind), true) => Ok(NewDemand {
             kind,
-            channel: Channel::Online,
+            channel,
             category: category.to_string(),
             place_id,
             description: description.to_string(),
@@ -125,7 +128,7 @@ pub async fn public_submit(State(state): State<AppState>, ctx: Ctx, Path(code): 
         return Err(AppError::BadRequest("honeypot".into()));
     }
     let place_ids: Vec<i64> = structure::places(&state.db, c.id).await?.iter().map(|p| p.id).collect();
-    let new = match parse_public(&f, &place_ids) {
+    let new = match parse_demand(&f, &place_ids, Channel::Online) {
         Ok(n) => n,
         Err(errors) => return public_form_page(&state, ctx, &c, f, &errors).await,
     };
@@ -237,6 +240,50 @@ pub async fn deadline_from_today(state: &AppState, committee_id: i64) -> AppResu
     Ok(calendar(state, committee_id).await?.add_working_days(today, model::DEFAULT_DEADLINE_DAYS))
 }
 
+#[derive(Template)]
+#[template(path = "demands/new.html")]
+struct StaffNewPage {
+    shell: Shell,
+    places: Vec<(i64, String)>,
+    categories: [&'static str; 8],
+    channels: Vec<(&'static str, &'static str)>,
+    f: PublicForm,
+    errors: FormErrors,
+}
+
+async fn staff_form_page(state: &AppState, a: Authed, f: PublicForm, errors: &[FieldError]) -> AppResult<Response> {
+    let places = structure::places(&state.db, a.actor.committee_id).await?.into_iter().filter(|p| !p.retired).map(|p| (p.id, p.name)).collect();
+    let shell = a.ctx.shell;
+    let channels = Channel::ALL.iter().map(|c| (c.as_str(), shell.t(&format!("demand.channel.{}", c.as_str())))).collect();
+    let mut res = html(&StaffNewPage { errors: FormErrors::new(shell.lang, errors), shell, places, categories: CATEGORIES, channels, f })?;
+    if !errors.is_empty() {
+        *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(res)
+}
+
+/// Staff register a concern received at a studio, on a visit, on a reception day or by phone.
+pub async fn staff_new(State(state): State<AppState>, a: Authed) -> AppResult<Response> {
+    authorize(&a.actor, Action::ManageDemands, &Target::own(&a.actor))?;
+    staff_form_page(&state, a, PublicForm { kind: "problem".into(), channel: "studio".into(), ..Default::default() }, &[]).await
+}
+
+pub async fn staff_create(State(state): State<AppState>, a: Authed, Form(f): Form<PublicForm>) -> AppResult<Response> {
+    authorize(&a.actor, Action::ManageDemands, &Target::own(&a.actor))?;
+    let place_ids: Vec<i64> = structure::places(&state.db, a.actor.committee_id).await?.iter().map(|p| p.id).collect();
+    let parsed = match Channel::from_code(f.channel.trim()) {
+        Some(channel) => parse_demand(&f, &place_ids, channel),
+        None => Err(vec![FieldError::new("channel", "err.choice")]),
+    };
+    match parsed {
+        Ok(new) => {
+            let d = store::register(&state.db, a.actor.committee_id, new, &Who::actor(&a.actor, &a.ctx.info.ip)).await?;
+            Ok(redirect_with_flash(&a.ctx.info, &format!("/demands/{}", d.id), "flash.saved"))
+        }
+        Err(errors) => staff_form_page(&state, a, f, &errors).await,
+    }
+}
+
 /// May `actor` see demand `d`? Staff, admins and leaders see all; a unit only its own.
 pub fn may_see(actor: &Actor, d: &Demand) -> bool {
     let own = Target::own(actor);
@@ -273,6 +320,7 @@ struct ListPage {
     states: Vec<(&'static str, &'static str)>,
     q: ListQuery,
     public_link: String,
+    can_register: bool,
 }
 
 pub async fn list(State(state): State<AppState>, a: Authed, Query(q): Query<ListQuery>, Query(pq): Query<PageQuery>) -> AppResult<Response> {
@@ -309,7 +357,8 @@ pub async fn list(State(state): State<AppState>, a: Authed, Query(q): Query<List
     let committee = org::find_committee(&state.db, a.actor.committee_id).await?.map(|c| c.code).unwrap_or_default();
     let states = DemandState::ALL.iter().map(|s| (s.as_str(), shell.t(s.label_key()))).collect();
     let query = if q.state.is_empty() { String::new() } else { format!("state={}", q.state) };
-    html(&ListPage { shell, rows, pager: Pager::new(page, total, query), states, q, public_link: format!("/c/{committee}/demands/new") })
+    let can_register = may(&a.actor, Action::ManageDemands, &Target::own(&a.actor));
+    html(&ListPage { shell, rows, pager: Pager::new(page, total, query), states, q, public_link: format!("/c/{committee}/demands/new"), can_register })
 }
 
 #[derive(Template)]

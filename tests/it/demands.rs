@@ -142,3 +142,22 @@ async fn the_api_lists_demands_by_role_and_the_public_list_shows_no_personal_dat
     assert!(public.contains("交通出行") && public.contains("当场解决"));
     assert!(!public.contains("李群众") && !public.contains("1111") && !public.contains("积水"), "no names, phones or texts");
 }
+
+#[tokio::test]
+async fn staff_register_concerns_from_other_channels() {
+    let app = TestApp::demo().await;
+    let staff = app.login("staff").await;
+    assert!(staff.get("/demands/new").await.text.contains("委员工作室接待"));
+    let fields = |channel: &'static str| {
+        vec![("channel", channel), ("name", "王大爷"), ("phone", "13900007777"), ("kind", "suggestion"), ("category", "社区服务"), ("description", "建议社区增设老年食堂")]
+    };
+    let bad = staff.post_form("/demands", &fields("carrier-pigeon")).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.count("demands").await, 0);
+    let res = staff.post_form("/demands", &fields("hotline")).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let t = app.token("staff").await;
+    let list = app.client().get_bearer("/api/v1/demands?channel=hotline&kind=suggestion", &t).await.json();
+    assert_eq!(list["total"], 1);
+    assert_eq!(app.login("leader").await.get("/demands/new").await.status, StatusCode::FORBIDDEN);
+}
