@@ -392,6 +392,7 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("home.welcome", "欢迎您", "Welcome"),
     ("home.your_role", "您的角色", "Your role"),
     ("home.committee", "所在政协", "Committee"),
+    ("home.work", "群众诉求待办", "Concerns to handle"),
     ("home.tasks", "常用功能", "Shortcuts"),
     ("home.loop", "走访收集 → 协商议事 → 交办承办 → 答复反馈 → 群众回访 → 履职评价 → 公开发布", "Collect → consult → hand over → answer → check back → evaluate → publish"),
 ];

@@ -163,6 +163,29 @@ pub async fn switch_lang(ctx: Ctx, Path(code): Path<String>, Query(q): Query<Lan
 struct HomePage {
     shell: Shell,
     committee_name: String,
+    /// The demand work waiting for this user: (label, count, link).
+    work: Vec<(&'static str, u64, String)>,
+    overdue: u64,
+}
+
+/// The demand counts a home page shows: staff see the committee's queue, a unit its own.
+async fn demand_work(state: &AppState, actor: &crate::app::auth::Actor, shell: &Shell) -> AppResult<(Vec<(&'static str, u64, String)>, u64)> {
+    use crate::demands::model::DemandState as S;
+    if !crate::app::authz::may(actor, Action::ViewDemands, &Target::own(actor)) {
+        return Ok((vec![], 0));
+    }
+    let unit = (actor.role == crate::org::model::Role::Unit).then(|| actor.unit_id.unwrap_or(-1));
+    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    let (counts, overdue) = crate::demands::store::workload(&state.db, actor.committee_id, unit, today).await?;
+    let shown: &[S] = if unit.is_some() { &[S::Assigned, S::ReturnRequested] } else { &[S::Registered, S::Assigned, S::ReturnRequested, S::Answered, S::Resolved] };
+    let work = shown
+        .iter()
+        .map(|s| {
+            let n = counts.iter().find(|(x, _)| x == s).map(|(_, n)| *n).unwrap_or(0);
+            (shell.t(s.label_key()), n, format!("/demands?state={}", s.as_str()))
+        })
+        .collect();
+    Ok((work, overdue))
 }
 
 pub async fn home(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
@@ -173,7 +196,8 @@ pub async fn home(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response
         return Err(crate::app::error::AppError::Unauthorized);
     };
     let committee = org::find_committee(&state.db, actor.committee_id).await?;
-    html(&HomePage { shell: ctx.shell, committee_name: committee.map(|c| c.name).unwrap_or_default() })
+    let (work, overdue) = demand_work(&state, &actor, &ctx.shell).await?;
+    html(&HomePage { shell: ctx.shell, committee_name: committee.map(|c| c.name).unwrap_or_default(), work, overdue })
 }
 
 #[derive(Template)]

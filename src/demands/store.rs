@@ -168,6 +168,34 @@ pub async fn list(db: &impl ConnectionTrait, committee_id: i64, f: &DemandFilter
     Ok((rows, total))
 }
 
+/// How many demands are in each state (a unit's own only when `unit_id` is given), and how
+/// many of those with a unit are past their deadline on `today`.
+pub async fn workload(db: &impl ConnectionTrait, committee_id: i64, unit_id: Option<i64>, today: NaiveDate) -> Result<(Vec<(DemandState, u64)>, u64), DbErr> {
+    use sea_orm::sea_query::{Expr, Func};
+    let scoped = || {
+        let q = demand::Entity::find().filter(demand::Column::CommitteeId.eq(committee_id));
+        match unit_id {
+            Some(u) => q.filter(demand::Column::UnitId.eq(u)),
+            None => q,
+        }
+    };
+    let by_state: Vec<(String, i64)> = scoped()
+        .select_only()
+        .column(demand::Column::State)
+        .column_as(Expr::expr(Func::count(Expr::col(demand::Column::Id))), "n")
+        .group_by(demand::Column::State)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let overdue = scoped()
+        .filter(demand::Column::State.is_in([DemandState::Assigned.as_str(), DemandState::ReturnRequested.as_str()]))
+        .filter(demand::Column::Deadline.lt(today))
+        .count(db)
+        .await?;
+    let counts = by_state.into_iter().filter_map(|(s, n)| DemandState::from_code(&s).map(|s| (s, n as u64))).collect();
+    Ok((counts, overdue))
+}
+
 /// What a transition carries besides the action itself.
 #[derive(Clone, Debug, Default)]
 pub struct Payload {

@@ -161,3 +161,22 @@ async fn staff_register_concerns_from_other_channels() {
     assert_eq!(list["total"], 1);
     assert_eq!(app.login("leader").await.get("/demands/new").await.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn the_home_page_shows_the_work_waiting() {
+    let app = TestApp::demo().await;
+    let citizen = app.client();
+    for text in ["路灯坏了很久，请尽快修理", "小区门口垃圾无人清运"] {
+        submit(&citizen, "13900003333", text).await;
+    }
+    let staff = app.login("staff").await;
+    let home = staff.get("/").await.text;
+    assert!(home.contains("群众诉求待办") && home.contains("<strong>2</strong><span>待分办</span>"), "{home}");
+    let code = tracking_code(&submit(&citizen, "13900003334", "公交站台缺少遮雨棚").await.text);
+    let id = demand_id(&app, &code).await;
+    let unit_id = xieshang::org::store::find_user_by_username(&app.state.db, "unit").await.unwrap().unwrap().unit_id.unwrap().to_string();
+    staff.post_form(&format!("/demands/{id}/act"), &[("action", "assign"), ("unit_id", &unit_id), ("deadline", "2022-03-01")]).await;
+    let unit_home = app.login("unit").await.get("/").await.text;
+    assert!(unit_home.contains("<strong>1</strong><span>办理中</span>") && unit_home.contains("class=\"alert\""), "{unit_home}");
+    assert!(!app.login("member").await.get("/").await.text.contains("群众诉求待办"));
+}
