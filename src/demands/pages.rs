@@ -59,6 +59,8 @@ struct PublicNewPage {
     categories: [&'static str; 8],
     f: PublicForm,
     errors: FormErrors,
+    /// Citizens' own form (browser autofill on), not staff typing for someone else.
+    public: bool,
 }
 
 async fn public_form_page(state: &AppState, ctx: Ctx, c: &org::Committee, f: PublicForm, errors: &[FieldError]) -> AppResult<Response> {
@@ -71,6 +73,7 @@ async fn public_form_page(state: &AppState, ctx: Ctx, c: &org::Committee, f: Pub
         places,
         categories: CATEGORIES,
         f,
+        public: true,
     })?;
     if !errors.is_empty() {
         *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
@@ -249,13 +252,14 @@ struct StaffNewPage {
     channels: Vec<(&'static str, &'static str)>,
     f: PublicForm,
     errors: FormErrors,
+    public: bool,
 }
 
 async fn staff_form_page(state: &AppState, a: Authed, f: PublicForm, errors: &[FieldError]) -> AppResult<Response> {
     let places = structure::places(&state.db, a.actor.committee_id).await?.into_iter().filter(|p| !p.retired).map(|p| (p.id, p.name)).collect();
     let shell = a.ctx.shell;
     let channels = Channel::ALL.iter().map(|c| (c.as_str(), shell.t(&format!("demand.channel.{}", c.as_str())))).collect();
-    let mut res = html(&StaffNewPage { errors: FormErrors::new(shell.lang, errors), shell, places, categories: CATEGORIES, channels, f })?;
+    let mut res = html(&StaffNewPage { errors: FormErrors::new(shell.lang, errors), shell, places, categories: CATEGORIES, channels, f, public: false })?;
     if !errors.is_empty() {
         *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
     }
