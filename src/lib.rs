@@ -6,5 +6,6 @@ pub mod app;
 pub mod demands;
 pub mod demo;
 pub mod org;
+pub mod studios;
 pub mod tracking;
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

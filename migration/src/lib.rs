@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261126_000001_foundation;
 mod m20261126_000002_org;
 mod m20261126_000003_demands;
+mod m20261126_000004_studios;
 mod util;
 
 pub struct Migrator;
@@ -12,6 +13,11 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261126_000001_foundation::Migration), Box::new(m20261126_000002_org::Migration), Box::new(m20261126_000003_demands::Migration)]
+        vec![
+            Box::new(m20261126_000001_foundation::Migration),
+            Box::new(m20261126_000002_org::Migration),
+            Box::new(m20261126_000003_demands::Migration),
+            Box::new(m20261126_000004_studios::Migration),
+        ]
     }
 }

@@ -106,4 +106,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(logout))
         .merge(crate::org::api::router())
         .merge(crate::demands::api::router())
+        .merge(crate::studios::api::router())
 }

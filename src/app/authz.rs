@@ -31,6 +31,16 @@ pub enum Action {
     ViewDemands,
     /// Triage, assign, confirm, reject, convert and archive demands.
     ManageDemands,
+    /// Register a citizen's concern received in person (a member only at the studios it serves).
+    RegisterDemands,
+    /// Write to citizens in a demand's online-studio conversation.
+    MessageCitizens,
+    /// See the studios, their rosters and receptions (a member sees those it serves).
+    ViewStudios,
+    /// Create and edit studios, assign their members and keep the duty roster.
+    ManageStudios,
+    /// Record a reception session (a member only at the studios it serves).
+    RecordReceptions,
 }
 
 /// The committee an object belongs to, with that committee's ancestors (parent first), so the
@@ -64,7 +74,10 @@ pub fn may(actor: &Actor, action: Action, target: &Target) -> bool {
         Action::ViewMemberPhones | Action::ManageMembers | Action::ManageCatalogs | Action::ManageDemands => {
             own && matches!(role, Admin | Staff)
         }
-        Action::ViewDemands => own && matches!(role, Admin | Staff | Leader | Unit),
+        Action::ViewDemands => own && matches!(role, Admin | Staff | Leader | Member | Unit),
+        Action::ManageStudios => own && matches!(role, Admin | Staff),
+        Action::ViewStudios => own && matches!(role, Admin | Staff | Leader | Member),
+        Action::RegisterDemands | Action::MessageCitizens | Action::RecordReceptions => own && matches!(role, Admin | Staff | Member),
     }
 }
 
@@ -114,8 +127,13 @@ mod tests {
             (ViewMemberPhones, "AT", "", ""),
             (ManageMembers, "AT", "", ""),
             (ManageCatalogs, "AT", "", ""),
-            (ViewDemands, "ATLN", "", ""),
+            (ViewDemands, "ATLMN", "", ""),
             (ManageDemands, "AT", "", ""),
+            (RegisterDemands, "ATM", "", ""),
+            (MessageCitizens, "ATM", "", ""),
+            (ViewStudios, "ATLM", "", ""),
+            (ManageStudios, "AT", "", ""),
+            (RecordReceptions, "ATM", "", ""),
         ];
         let own = Target { committee_id: 10, ancestors: &[1] };
         let child = Target { committee_id: 20, ancestors: &[10, 1] };

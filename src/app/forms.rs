@@ -1,6 +1,48 @@
-//! Field errors on re-rendered forms, already translated for the template.
-use crate::app::error::FieldError;
+//! Field errors on re-rendered forms, already translated for the template, and the extractor
+//! for forms with checkbox groups.
+use axum::extract::{FromRequest, RawForm, Request};
+use axum::http::StatusCode;
+use serde::de::DeserializeOwned;
+
+use crate::app::error::{AppError, FieldError};
 use crate::app::i18n::Lang;
+
+/// A form type whose named fields are checkbox groups: the key repeats once per ticked box.
+pub trait ListFields {
+    const LISTS: &'static [&'static str];
+}
+
+/// A urlencoded form with checkbox groups, which `axum::Form` (serde_urlencoded) cannot gather
+/// into a `Vec`: the keys in `T::LISTS` become lists, every other key keeps its last value.
+pub struct ListForm<T>(pub T);
+
+impl<T: DeserializeOwned + ListFields, S: Send + Sync> FromRequest<S> for ListForm<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let RawForm(body) = RawForm::from_request(req, state).await.map_err(|r| AppError::Rejected(r.status(), r.body_text()))?;
+        from_pairs(&body).map(ListForm)
+    }
+}
+
+/// Parses a urlencoded body into `T` (see [`ListForm`]).
+pub fn from_pairs<T: DeserializeOwned + ListFields>(body: &[u8]) -> Result<T, AppError> {
+    let bad = |e: String| AppError::Rejected(StatusCode::BAD_REQUEST, e);
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body).map_err(|e| bad(e.to_string()))?;
+    let mut map = serde_json::Map::new();
+    for list in T::LISTS {
+        map.insert((*list).to_string(), serde_json::Value::Array(vec![]));
+    }
+    for (k, v) in pairs {
+        match map.get_mut(&k) {
+            Some(serde_json::Value::Array(items)) if T::LISTS.contains(&k.as_str()) => items.push(v.into()),
+            _ => {
+                map.insert(k, v.into());
+            }
+        }
+    }
+    serde_json::from_value(serde_json::Value::Object(map)).map_err(|e| bad(e.to_string()))
+}
 
 #[derive(Clone, Debug, Default)]
 pub struct FormErrors {
@@ -48,6 +90,28 @@ impl Check {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[derive(serde::Deserialize, Debug, PartialEq)]
+    struct Ticks {
+        #[serde(default)]
+        name: String,
+        #[serde(default)]
+        ids: Vec<String>,
+    }
+
+    impl ListFields for Ticks {
+        const LISTS: &'static [&'static str] = &["ids"];
+    }
+
+    #[test]
+    fn checkbox_groups_become_lists() {
+        let t: Ticks = from_pairs(b"name=%E7%8E%8B&ids=1&ids=2&other=x").unwrap();
+        assert_eq!(t, Ticks { name: "王".into(), ids: vec!["1".into(), "2".into()] });
+        let one: Ticks = from_pairs(b"ids=7").unwrap();
+        assert_eq!(one.ids, vec!["7".to_string()], "one ticked box is still a list");
+        let none: Ticks = from_pairs(b"name=a").unwrap();
+        assert!(none.ids.is_empty());
+    }
 
     #[test]
     fn errors_are_collected_and_translated() {

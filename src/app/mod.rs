@@ -36,8 +36,11 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::app::config::Config;
 use crate::app::error::AppError;
 
-/// Request bodies above this are refused with 413.
-pub const BODY_LIMIT: usize = 10 * 1024 * 1024;
+/// Request bodies above this are refused with 413; routes may lower it (most forms) but not
+/// raise it. The forms with photos need the most.
+pub const BODY_LIMIT: usize = crate::demands::form::PHOTO_FORM_LIMIT;
+/// What every other route accepts (the member import's spreadsheets included).
+pub const FORM_LIMIT: usize = 10 * 1024 * 1024;
 
 /// What every handler can reach. Cheap to clone; holds no per-node state beyond the pool, so
 /// any number of nodes can serve one database.
@@ -61,6 +64,7 @@ pub fn build(state: AppState) -> Router {
         .route("/audit", get(pages::audit_log))
         .merge(crate::org::router())
         .merge(crate::demands::router())
+        .merge(crate::studios::router())
         .merge(api)
         .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi))
         .merge(ops::router())
@@ -69,7 +73,7 @@ pub fn build(state: AppState) -> Router {
         // become error responses that `render_errors` turns into pages in the user's
         // language; headers, metrics and tracing apply to everything.
         .layer(middleware::from_fn(web::csrf))
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(DefaultBodyLimit::max(FORM_LIMIT))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(30)))
         .layer(CatchPanicLayer::new())

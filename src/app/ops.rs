@@ -52,6 +52,7 @@ async fn metrics() -> Response {
 const STATIC_FILES: &[(&str, &str, &[u8])] = &[
     ("app.css", "text/css; charset=utf-8", include_bytes!("../../static/app.css")),
     ("app.js", "text/javascript; charset=utf-8", include_bytes!("../../static/app.js")),
+    ("poster.css", "text/css; charset=utf-8", include_bytes!("../../static/poster.css")),
     ("htmx.min.js", "text/javascript; charset=utf-8", include_bytes!("../../static/htmx.min.js")),
     ("favicon.svg", "image/svg+xml", include_bytes!("../../static/favicon.svg")),
 ];

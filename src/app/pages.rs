@@ -169,9 +169,10 @@ struct HomePage {
 }
 
 /// The demand counts a home page shows: staff see the committee's queue, a unit its own.
+/// Members follow their studios' demands in the list instead: the committee's queue is not theirs.
 async fn demand_work(state: &AppState, actor: &crate::app::auth::Actor, shell: &Shell) -> AppResult<(Vec<(&'static str, u64, String)>, u64)> {
     use crate::demands::model::DemandState as S;
-    if !crate::app::authz::may(actor, Action::ViewDemands, &Target::own(actor)) {
+    if !crate::app::authz::may(actor, Action::ViewDemands, &Target::own(actor)) || actor.role == crate::org::model::Role::Member {
         return Ok((vec![], 0));
     }
     let unit = (actor.role == crate::org::model::Role::Unit).then(|| actor.unit_id.unwrap_or(-1));

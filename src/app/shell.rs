@@ -61,9 +61,11 @@ impl Shell {
 
 fn nav_for(actor: &Actor, path: &str) -> Vec<NavItem> {
     let own = Target::own(actor);
-    let entries: [(&str, &str, Option<Action>); 7] = [
+    let entries: [(&str, &str, Option<Action>); 9] = [
         ("/", "nav.home", None),
         ("/demands", "nav.demands", Some(Action::ViewDemands)),
+        ("/studios", "nav.studios", Some(Action::ViewStudios)),
+        ("/receptions", "nav.receptions", Some(Action::ViewStudios)),
         ("/members", "nav.members", Some(Action::ViewMembers)),
         ("/org/sectors", "nav.catalogs", Some(Action::ManageCatalogs)),
         ("/users", "nav.users", Some(Action::ViewUsers)),
@@ -201,11 +203,11 @@ mod tests {
     #[test]
     fn navigation_fits_the_role() {
         let hrefs = |r| nav_for(&actor(r), "/users").into_iter().map(|n| n.href).collect::<Vec<_>>();
-        assert_eq!(hrefs(Role::Admin), ["/", "/demands", "/members", "/org/sectors", "/users", "/committees"]);
-        assert_eq!(hrefs(Role::Staff), ["/", "/demands", "/members", "/org/sectors"]);
+        assert_eq!(hrefs(Role::Admin), ["/", "/demands", "/studios", "/receptions", "/members", "/org/sectors", "/users", "/committees"]);
+        assert_eq!(hrefs(Role::Staff), ["/", "/demands", "/studios", "/receptions", "/members", "/org/sectors"]);
         assert_eq!(hrefs(Role::Unit), ["/", "/demands", "/members"]);
         assert_eq!(hrefs(Role::Auditor), ["/", "/audit"]);
-        assert_eq!(hrefs(Role::Member), ["/", "/members"]);
+        assert_eq!(hrefs(Role::Member), ["/", "/demands", "/studios", "/receptions", "/members"]);
         assert!(nav_for(&actor(Role::Admin), "/users").iter().any(|n| n.href == "/users" && n.active));
     }
 

@@ -1,7 +1,8 @@
-//! Demand pages: the citizens' public form and status page (no account), and the staff and
-//! unit work pages (list, detail with timeline, actions).
+//! Work pages for demands: registration by staff or a member on duty, the list (scoped to what
+//! the viewer may see), the detail with photos, conversation, timeline and the actions the state
+//! machine allows, and the pieces the citizens' pages share.
 use askama::Template;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Form, Multipart, Path, Query, State};
 use axum::response::Response;
 use chrono::Utc;
 use serde::Deserialize;
@@ -11,154 +12,83 @@ use crate::app::audit::Who;
 use crate::app::auth::Actor;
 use crate::app::authz::{Action, Target, authorize, may};
 use crate::app::error::{AppError, AppResult, FieldError};
-use crate::app::forms::{Check, FormErrors};
+use crate::app::forms::FormErrors;
 use crate::app::pagination::{PageQuery, PageRequest, Pager};
-use crate::app::shell::{Authed, Ctx, Shell, html, local_time, redirect_with_flash};
-use crate::demands::model::{self, CATEGORIES, Channel, DemandAction, DemandActor, DemandKind, DemandState, Satisfaction};
-use crate::demands::store::{self, Demand, DemandFilter, NewDemand, Payload};
-use crate::org::model::{Role, parse_name};
+use crate::app::shell::{Authed, Shell, html, local_time, redirect_with_flash};
+use crate::demands::form::{self, Choices, DemandForm};
+use crate::demands::model::{self, Channel, DemandAction, DemandActor, DemandState, Satisfaction};
+use crate::demands::public_pages::{active_categories, parse_message, photo_response};
+use crate::demands::store::{self, Author, CONVERSION_KINDS, Demand, DemandFilter, Payload};
+use crate::org::members;
+use crate::org::model::Role;
 use crate::org::store as org;
 use crate::org::structure;
-use crate::org::values::{Phone, normalize_text};
+use crate::org::values::Phone;
+use crate::studios::store as studios;
 use crate::tracking::store as tracking;
-use crate::tracking::{DeadlineStatus, WorkCalendar};
+use crate::tracking::{DeadlineStatus, WorkCalendar, attachments};
 
-async fn committee_by_code(state: &AppState, code: &str) -> AppResult<org::Committee> {
-    org::find_committee_by_code(&state.db, code).await?.ok_or(AppError::NotFound)
+/// Today in China Standard Time, the day deadlines are counted from.
+pub fn today() -> chrono::NaiveDate {
+    (Utc::now() + chrono::Duration::hours(8)).date_naive()
 }
 
-#[derive(Clone, Debug, Default, Deserialize)]
-pub struct PublicForm {
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    phone: String,
-    #[serde(default)]
-    place_id: String,
-    #[serde(default)]
-    category: String,
-    #[serde(default)]
-    kind: String,
-    #[serde(default)]
-    description: String,
-    /// A field people never see: bots fill it in.
-    #[serde(default)]
-    website: String,
-    /// Staff entry only: how the concern came in (the public form is always "online").
-    #[serde(default)]
-    channel: String,
+/// Which demands a signed-in viewer may see.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DemandScope {
+    /// Staff, admins and leaders.
+    All,
+    /// A unit account: the demands assigned to its unit.
+    Unit(i64),
+    /// A member: the demands that came through the studios it serves.
+    Studios(Vec<i64>),
 }
 
-#[derive(Template)]
-#[template(path = "demands/public_new.html")]
-struct PublicNewPage {
-    shell: Shell,
-    committee: String,
-    code: String,
-    places: Vec<(i64, String)>,
-    categories: [&'static str; 8],
-    f: PublicForm,
-    errors: FormErrors,
-    /// Citizens' own form (browser autofill on), not staff typing for someone else.
-    public: bool,
-}
-
-async fn public_form_page(state: &AppState, ctx: Ctx, c: &org::Committee, f: PublicForm, errors: &[FieldError]) -> AppResult<Response> {
-    let places = structure::places(&state.db, c.id).await?.into_iter().filter(|p| !p.retired).map(|p| (p.id, p.name)).collect();
-    let mut res = html(&PublicNewPage {
-        errors: FormErrors::new(ctx.shell.lang, errors),
-        shell: ctx.shell,
-        committee: c.name.clone(),
-        code: c.code.clone(),
-        places,
-        categories: CATEGORIES,
-        f,
-        public: true,
-    })?;
-    if !errors.is_empty() {
-        *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+impl DemandScope {
+    /// The scope of `actor` (a member's studios are read from its member record).
+    pub async fn of(state: &AppState, actor: &Actor) -> AppResult<DemandScope> {
+        Ok(match actor.role {
+            Role::Unit => DemandScope::Unit(actor.unit_id.unwrap_or(-1)),
+            Role::Member => DemandScope::Studios(member_studios(state, actor).await?),
+            _ => DemandScope::All,
+        })
     }
-    Ok(res)
-}
 
-pub async fn public_new(State(state): State<AppState>, ctx: Ctx, Path(code): Path<String>) -> AppResult<Response> {
-    let c = committee_by_code(&state, &code).await?;
-    public_form_page(&state, ctx, &c, PublicForm { kind: "problem".into(), ..Default::default() }, &[]).await
-}
-
-/// Parses the form into a demand that came in through `channel`.
-fn parse_demand(f: &PublicForm, place_ids: &[i64], channel: Channel) -> Result<NewDemand, Vec<FieldError>> {
-    let mut check = Check::default();
-    let name = check.take(parse_name("name", &normalize_text(&f.name), 32));
-    let phone = check.take(Phone::parse("phone", &f.phone));
-    let place_id = match f.place_id.trim() {
-        "" => None,
-        p => check.take(p.parse::<i64>().ok().filter(|id| place_ids.contains(id)).ok_or(FieldError::new("place_id", "err.choice"))),
-    };
-    let category = check.take(CATEGORIES.iter().find(|c| **c == f.category.trim()).ok_or(FieldError::new("category", "err.choice")));
-    let kind = check.take(DemandKind::from_code(f.kind.trim()).ok_or(FieldError::new("kind", "err.choice")));
-    let description = f.description.trim();
-    let len = description.chars().count();
-    if !(5..=2000).contains(&len) {
-        check.add(FieldError::new("description", "err.description"));
+    pub fn allows(&self, d: &Demand) -> bool {
+        match self {
+            DemandScope::All => true,
+            DemandScope::Unit(u) => d.unit_id == Some(*u),
+            DemandScope::Studios(ids) => d.studio_id.is_some_and(|s| ids.contains(&s)),
+        }
     }
-    match (name, phone, category, kind, check.is_ok()) {
-        (Some(name), Some(phone), Some(category), Some(kind), true) => Ok(NewDemand {
-            kind,
-            channel,
-            category: category.to_string(),
-            place_id,
-            description: description.to_string(),
-            citizen_name: name,
-            citizen_phone: phone.as_str().to_string(),
-        }),
-        _ => Err(check.0),
+
+    /// Narrows a list filter to the scope.
+    pub fn apply(&self, f: &mut DemandFilter) {
+        match self {
+            DemandScope::All => {}
+            DemandScope::Unit(u) => f.unit_id = Some(*u),
+            DemandScope::Studios(ids) => f.studio_ids = Some(ids.clone()),
+        }
     }
 }
 
-#[derive(Template)]
-#[template(path = "demands/public_thanks.html")]
-struct ThanksPage {
-    shell: Shell,
-    committee: String,
-    code: String,
-    tracking_code: String,
-}
-
-pub async fn public_submit(State(state): State<AppState>, ctx: Ctx, Path(code): Path<String>, Form(f): Form<PublicForm>) -> AppResult<Response> {
-    let c = committee_by_code(&state, &code).await?;
-    if !f.website.is_empty() {
-        return Err(AppError::BadRequest("honeypot".into()));
-    }
-    let place_ids: Vec<i64> = structure::places(&state.db, c.id).await?.iter().map(|p| p.id).collect();
-    let new = match parse_demand(&f, &place_ids, Channel::Online) {
-        Ok(n) => n,
-        Err(errors) => return public_form_page(&state, ctx, &c, f, &errors).await,
-    };
-    let who = Who::anonymous(Some(c.id), &format!("群众（{}）", new.citizen_name), &ctx.info.ip);
-    let d = store::register(&state.db, c.id, new, &who).await?;
-    html(&ThanksPage { shell: ctx.shell, committee: c.name, code: c.code, tracking_code: d.code })
-}
-
-#[derive(Clone, Debug, Default, Deserialize)]
-pub struct TrackForm {
-    #[serde(default)]
-    tracking_code: String,
-    #[serde(default)]
-    last4: String,
-    #[serde(default)]
-    satisfaction: String,
+/// The studios the member behind `actor` is assigned to (none for an account without a member record).
+pub async fn member_studios(state: &AppState, actor: &Actor) -> AppResult<Vec<i64>> {
+    Ok(match members::linked_to(&state.db, actor.user_id).await? {
+        Some(m) if m.committee_id == actor.committee_id => studios::studios_of_member(&state.db, m.id).await?,
+        _ => vec![],
+    })
 }
 
 /// One line of a timeline as shown to people.
 pub struct TimelineRow {
-    at: String,
-    who: String,
-    what: &'static str,
-    comment: String,
+    pub at: String,
+    pub who: String,
+    pub what: &'static str,
+    pub comment: String,
 }
 
-async fn timeline_rows(state: &AppState, shell: &Shell, d: &Demand, public: bool) -> AppResult<Vec<TimelineRow>> {
+pub async fn timeline_rows(state: &AppState, shell: &Shell, d: &Demand, public: bool) -> AppResult<Vec<TimelineRow>> {
     let events = tracking::timeline(&state.db, store::ITEM_TYPE, d.id).await?;
     Ok(events
         .into_iter()
@@ -176,61 +106,37 @@ async fn timeline_rows(state: &AppState, shell: &Shell, d: &Demand, public: bool
         .collect())
 }
 
-#[derive(Template)]
-#[template(path = "demands/public_track.html")]
-struct TrackPage {
-    shell: Shell,
-    committee: String,
-    code: String,
-    f: TrackForm,
-    found: Option<PublicView>,
-    not_found: bool,
-    ratings: Vec<(&'static str, &'static str)>,
+/// One message of the online-studio conversation as shown.
+pub struct ConversationRow {
+    pub at: String,
+    /// "citizen", "member" or "staff", for the bubble's side and colour.
+    pub kind: String,
+    pub who: String,
+    pub body: String,
 }
 
-struct PublicView {
-    state: &'static str,
-    category: String,
-    description: String,
-    answer: String,
-    can_rate: bool,
-    timeline: Vec<TimelineRow>,
+/// The conversation; the public sees "委员" or "工作人员", not account names.
+pub async fn conversation(state: &AppState, shell: &Shell, d: &Demand, public: bool) -> AppResult<Vec<ConversationRow>> {
+    let rows = store::messages(&state.db, d.id).await?;
+    Ok(rows
+        .into_iter()
+        .map(|m| {
+            let role = shell.t(&format!("demand.author.{}", m.author_kind)).to_string();
+            let who = if public || m.author_kind == "citizen" { role } else { format!("{role} {}", m.author_name) };
+            ConversationRow { at: local_time(&m.created_at), kind: m.author_kind, who, body: m.body }
+        })
+        .collect())
 }
 
-pub async fn public_track(State(state): State<AppState>, ctx: Ctx, Path(code): Path<String>) -> AppResult<Response> {
-    let c = committee_by_code(&state, &code).await?;
-    let ratings = rating_choices(&ctx.shell);
-    html(&TrackPage { shell: ctx.shell, committee: c.name, code: c.code, f: TrackForm::default(), found: None, not_found: false, ratings })
+/// A photo as a page shows it.
+pub struct PhotoView {
+    pub url: String,
+    /// EXIF orientation, applied by a CSS class since the metadata itself was stripped.
+    pub orientation: i16,
 }
 
-fn rating_choices(shell: &Shell) -> Vec<(&'static str, &'static str)> {
+pub fn rating_choices(shell: &Shell) -> Vec<(&'static str, &'static str)> {
     Satisfaction::ALL.iter().map(|s| (s.as_str(), shell.t(s.label_key()))).collect()
-}
-
-/// Looks a demand up by code and the phone's last four digits; with `satisfaction`, rates it.
-pub async fn public_lookup(State(state): State<AppState>, ctx: Ctx, Path(code): Path<String>, Form(f): Form<TrackForm>) -> AppResult<Response> {
-    let c = committee_by_code(&state, &code).await?;
-    let mut found = store::find_for_citizen(&state.db, c.id, &f.tracking_code, &f.last4).await?;
-    if let (Some(d), Some(s)) = (&found, Satisfaction::from_code(f.satisfaction.trim())) {
-        let who = Who::anonymous(Some(c.id), &format!("群众（{}）", d.citizen_name), &ctx.info.ip);
-        let deadline = Some(deadline_from_today(&state, c.id).await?);
-        let action = DemandAction::Rate { satisfaction: s, rehandled: d.rehandled as u32, max_rehandle: model::MAX_REHANDLE };
-        found = Some(store::transition(&state.db, d, action, DemandActor::Citizen, Payload { deadline, ..Default::default() }, &who).await?);
-    }
-    let view = match &found {
-        Some(d) => Some(PublicView {
-            state: ctx.shell.t(d.state().label_key()),
-            category: d.category.clone(),
-            description: d.description.clone(),
-            answer: d.answer.clone().unwrap_or_default(),
-            can_rate: d.state() == DemandState::Resolved,
-            timeline: timeline_rows(&state, &ctx.shell, d, true).await?,
-        }),
-        None => None,
-    };
-    let ratings = rating_choices(&ctx.shell);
-    let not_found = view.is_none();
-    html(&TrackPage { shell: ctx.shell, committee: c.name, code: c.code, f: TrackForm { satisfaction: String::new(), ..f }, found: view, not_found, ratings })
 }
 
 async fn calendar(state: &AppState, committee_id: i64) -> AppResult<WorkCalendar> {
@@ -239,67 +145,132 @@ async fn calendar(state: &AppState, committee_id: i64) -> AppResult<WorkCalendar
 
 /// The default deadline of something handed over today.
 pub async fn deadline_from_today(state: &AppState, committee_id: i64) -> AppResult<chrono::NaiveDate> {
-    let today = (Utc::now() + chrono::Duration::hours(8)).date_naive();
-    Ok(calendar(state, committee_id).await?.add_working_days(today, model::DEFAULT_DEADLINE_DAYS))
+    Ok(calendar(state, committee_id).await?.add_working_days(today(), model::DEFAULT_DEADLINE_DAYS))
 }
 
 #[derive(Template)]
 #[template(path = "demands/new.html")]
-struct StaffNewPage {
+struct EntryPage {
     shell: Shell,
     places: Vec<(i64, String)>,
-    categories: [&'static str; 8],
+    categories: Vec<String>,
     channels: Vec<(&'static str, &'static str)>,
-    f: PublicForm,
+    studios: Vec<(i64, String)>,
+    /// The reception the concern is registered at (fixed when the form was opened from it).
+    reception: Option<(i64, String)>,
+    f: DemandForm,
     errors: FormErrors,
     public: bool,
+    max_photos: usize,
 }
 
-async fn staff_form_page(state: &AppState, a: Authed, f: PublicForm, errors: &[FieldError]) -> AppResult<Response> {
-    let places = structure::places(&state.db, a.actor.committee_id).await?.into_iter().filter(|p| !p.retired).map(|p| (p.id, p.name)).collect();
+/// What an actor may register against: the committee's places and categories, the studios
+/// (a member only its own) and receptions of those studios.
+struct EntryChoices {
+    places: Vec<(i64, String)>,
+    categories: Vec<String>,
+    studios: Vec<(i64, String)>,
+}
+
+async fn entry_choices(state: &AppState, actor: &Actor) -> AppResult<EntryChoices> {
+    let cid = actor.committee_id;
+    let places = structure::places(&state.db, cid).await?.into_iter().filter(|p| !p.retired).map(|p| (p.id, p.name)).collect();
+    let all = studios::list(&state.db, cid).await?;
+    let own = if actor.role == Role::Member { Some(member_studios(state, actor).await?) } else { None };
+    let studios = all.into_iter().filter(|s| !s.retired && own.as_ref().is_none_or(|o| o.contains(&s.id))).map(|s| (s.id, s.name)).collect();
+    Ok(EntryChoices { places, categories: active_categories(state, cid).await?, studios })
+}
+
+async fn entry_page(state: &AppState, a: Authed, f: DemandForm, errors: &[FieldError]) -> AppResult<Response> {
+    let c = entry_choices(state, &a.actor).await?;
+    let reception = match f.reception_id.trim().parse::<i64>() {
+        Ok(id) => studios::find_reception(&state.db, a.actor.committee_id, id).await?.map(|r| (r.id, r.held_on.to_string())),
+        Err(_) => None,
+    };
     let shell = a.ctx.shell;
     let channels = Channel::ALL.iter().map(|c| (c.as_str(), shell.t(&format!("demand.channel.{}", c.as_str())))).collect();
-    let mut res = html(&StaffNewPage { errors: FormErrors::new(shell.lang, errors), shell, places, categories: CATEGORIES, channels, f, public: false })?;
+    let page = EntryPage {
+        errors: FormErrors::new(shell.lang, errors),
+        shell,
+        places: c.places,
+        categories: c.categories,
+        channels,
+        studios: c.studios,
+        reception,
+        f,
+        public: false,
+        max_photos: crate::tracking::photos::MAX_PHOTOS,
+    };
+    let mut res = html(&page)?;
     if !errors.is_empty() {
         *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
     }
     Ok(res)
 }
 
-/// Staff register a concern received at a studio, on a visit, on a reception day or by phone.
-pub async fn staff_new(State(state): State<AppState>, a: Authed) -> AppResult<Response> {
-    authorize(&a.actor, Action::ManageDemands, &Target::own(&a.actor))?;
-    staff_form_page(&state, a, PublicForm { kind: "problem".into(), channel: "studio".into(), ..Default::default() }, &[]).await
+#[derive(Deserialize)]
+pub struct EntryQuery {
+    #[serde(default)]
+    reception: String,
+    #[serde(default)]
+    studio: String,
 }
 
-pub async fn staff_create(State(state): State<AppState>, a: Authed, Form(f): Form<PublicForm>) -> AppResult<Response> {
-    authorize(&a.actor, Action::ManageDemands, &Target::own(&a.actor))?;
-    let place_ids: Vec<i64> = structure::places(&state.db, a.actor.committee_id).await?.iter().map(|p| p.id).collect();
-    let parsed = match Channel::from_code(f.channel.trim()) {
-        Some(channel) => parse_demand(&f, &place_ids, channel),
+/// Staff, or a member on duty, register a concern received at a studio, on a visit, on a
+/// reception day or by phone; opened from a reception it is tied to that session.
+pub async fn staff_new(State(state): State<AppState>, a: Authed, Query(q): Query<EntryQuery>) -> AppResult<Response> {
+    authorize(&a.actor, Action::RegisterDemands, &Target::own(&a.actor))?;
+    let mut f = DemandForm { kind: "problem".into(), channel: "studio".into(), studio_id: q.studio, reception_id: q.reception, ..Default::default() };
+    if let Ok(id) = f.reception_id.parse::<i64>()
+        && let Some(r) = studios::find_reception(&state.db, a.actor.committee_id, id).await?
+    {
+        f.studio_id = r.studio_id.to_string();
+    }
+    entry_page(&state, a, f, &[]).await
+}
+
+pub async fn staff_create(State(state): State<AppState>, a: Authed, mp: Multipart) -> AppResult<Response> {
+    authorize(&a.actor, Action::RegisterDemands, &Target::own(&a.actor))?;
+    let (f, uploads) = form::read_multipart(mp).await?;
+    let c = entry_choices(&state, &a.actor).await?;
+    let place_ids: Vec<i64> = c.places.iter().map(|p| p.0).collect();
+    let studio_ids: Vec<i64> = c.studios.iter().map(|s| s.0).collect();
+    // A reception may be named only with its own studio, which the sender may use.
+    let receptions: Vec<i64> = match (f.reception_id.trim().parse::<i64>(), f.studio_id.trim().parse::<i64>()) {
+        (Ok(r), Ok(s)) if studio_ids.contains(&s) => {
+            studios::find_reception(&state.db, a.actor.committee_id, r).await?.filter(|x| x.studio_id == s).map(|x| vec![x.id]).unwrap_or_default()
+        }
+        _ => vec![],
+    };
+    let choices = Choices { places: &place_ids, categories: &c.categories, studios: &studio_ids, receptions: &receptions };
+    let mut parsed = match Channel::from_code(f.channel.trim()) {
+        Some(channel) => f.parse(&choices, channel),
         None => Err(vec![FieldError::new("channel", "err.choice")]),
     };
-    match parsed {
-        Ok(new) => {
-            let d = store::register(&state.db, a.actor.committee_id, new, &Who::actor(&a.actor, &a.ctx.info.ip)).await?;
+    // A member registers only at a studio it serves.
+    if a.actor.role == Role::Member && f.studio_id.trim().is_empty() {
+        parsed = Err(parsed.err().unwrap_or_default().into_iter().chain([FieldError::new("studio_id", "err.required")]).collect());
+    }
+    let photos = form::clean_photos(&uploads);
+    match (parsed, photos) {
+        (Ok(new), Ok(photos)) => {
+            let d = store::register(&state.db, a.actor.committee_id, new, &photos, &Who::actor(&a.actor, &a.ctx.info.ip)).await?;
             Ok(redirect_with_flash(&a.ctx.info, &format!("/demands/{}", d.id), "flash.saved"))
         }
-        Err(errors) => staff_form_page(&state, a, f, &errors).await,
+        (parsed, photos) => {
+            let mut errors = parsed.err().unwrap_or_default();
+            errors.extend(photos.err());
+            entry_page(&state, a, f, &errors).await
+        }
     }
-}
-
-/// May `actor` see demand `d`? Staff, admins and leaders see all; a unit only its own.
-pub fn may_see(actor: &Actor, d: &Demand) -> bool {
-    let own = Target::own(actor);
-    d.committee_id == actor.committee_id
-        && may(actor, Action::ViewDemands, &own)
-        && (actor.role != Role::Unit || (d.unit_id.is_some() && d.unit_id == actor.unit_id))
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
 pub struct ListQuery {
     #[serde(default)]
     state: String,
+    #[serde(default)]
+    studio: String,
 }
 
 struct DemandRow {
@@ -322,6 +293,7 @@ struct ListPage {
     rows: Vec<DemandRow>,
     pager: Pager,
     states: Vec<(&'static str, &'static str)>,
+    studios: Vec<(i64, String)>,
     q: ListQuery,
     public_link: String,
     can_register: bool,
@@ -330,15 +302,14 @@ struct ListPage {
 pub async fn list(State(state): State<AppState>, a: Authed, Query(q): Query<ListQuery>, Query(pq): Query<PageQuery>) -> AppResult<Response> {
     authorize(&a.actor, Action::ViewDemands, &Target::own(&a.actor))?;
     let page = PageRequest::parse(&pq).map_err(|e| AppError::Invalid(vec![e]))?;
-    let filter = DemandFilter {
-        state: DemandState::from_code(q.state.trim()),
-        unit_id: if a.actor.role == Role::Unit { Some(a.actor.unit_id.unwrap_or(-1)) } else { None },
-        ..Default::default()
-    };
-    let (list, total) = store::list(&state.db, a.actor.committee_id, &filter, page).await?;
-    let cal = calendar(&state, a.actor.committee_id).await?;
-    let today = (Utc::now() + chrono::Duration::hours(8)).date_naive();
-    let units = org::units(&state.db, a.actor.committee_id).await?;
+    let cid = a.actor.committee_id;
+    let mut filter = DemandFilter { state: DemandState::from_code(q.state.trim()), studio_id: q.studio.trim().parse().ok(), ..Default::default() };
+    let scope = DemandScope::of(&state, &a.actor).await?;
+    scope.apply(&mut filter);
+    let (list, total) = store::list(&state.db, cid, &filter, page).await?;
+    let cal = calendar(&state, cid).await?;
+    let today = today();
+    let units = org::units(&state.db, cid).await?;
     let shell = a.ctx.shell;
     let rows = list
         .iter()
@@ -358,11 +329,12 @@ pub async fn list(State(state): State<AppState>, a: Authed, Query(q): Query<List
             }
         })
         .collect();
-    let committee = org::find_committee(&state.db, a.actor.committee_id).await?.map(|c| c.code).unwrap_or_default();
+    let committee = org::find_committee(&state.db, cid).await?.map(|c| c.code).unwrap_or_default();
     let states = DemandState::ALL.iter().map(|s| (s.as_str(), shell.t(s.label_key()))).collect();
-    let query = if q.state.is_empty() { String::new() } else { format!("state={}", q.state) };
-    let can_register = may(&a.actor, Action::ManageDemands, &Target::own(&a.actor));
-    html(&ListPage { shell, rows, pager: Pager::new(page, total, query), states, q, public_link: format!("/c/{committee}/demands/new"), can_register })
+    let studios = studios::list(&state.db, cid).await?.into_iter().filter(|s| scope == DemandScope::All || matches!(&scope, DemandScope::Studios(ids) if ids.contains(&s.id))).map(|s| (s.id, s.name)).collect();
+    let query = serde_urlencoded::to_string([("state", q.state.as_str()), ("studio", q.studio.as_str())].iter().filter(|(_, v)| !v.is_empty()).collect::<Vec<_>>()).unwrap_or_default();
+    let can_register = may(&a.actor, Action::RegisterDemands, &Target::own(&a.actor));
+    html(&ListPage { shell, rows, pager: Pager::new(page, total, query), states, studios, q, public_link: format!("/c/{committee}/demands/new"), can_register })
 }
 
 #[derive(Template)]
@@ -373,11 +345,18 @@ struct DetailPage {
     state: &'static str,
     unit: String,
     place: String,
+    studio: String,
+    reception: Option<(i64, String)>,
     phone: String,
+    converted: &'static str,
     timeline: Vec<TimelineRow>,
+    messages: Vec<ConversationRow>,
+    photos: Vec<PhotoView>,
+    can_message: bool,
     /// The action forms this actor may use now.
     actions: Vec<&'static str>,
     units: Vec<(i64, String)>,
+    conversions: Vec<(&'static str, &'static str)>,
     default_deadline: String,
     ratings: Vec<(&'static str, &'static str)>,
     errors: FormErrors,
@@ -408,38 +387,62 @@ fn actions_for(actor: &Actor, state: DemandState) -> Vec<&'static str> {
 }
 
 async fn detail_page(state: &AppState, a: Authed, d: Demand, errors: &[FieldError]) -> AppResult<Response> {
-    let units = org::units(&state.db, a.actor.committee_id).await?;
-    let places = structure::places(&state.db, a.actor.committee_id).await?;
+    let cid = a.actor.committee_id;
+    let units = org::units(&state.db, cid).await?;
+    let places = structure::places(&state.db, cid).await?;
+    let studio = match d.studio_id {
+        Some(s) => studios::find(&state.db, cid, s).await?.map(|s| s.name).unwrap_or_default(),
+        None => String::new(),
+    };
+    let reception = match d.reception_id {
+        Some(r) => studios::find_reception(&state.db, cid, r).await?.map(|r| (r.id, r.held_on.to_string())),
+        None => None,
+    };
     let shell = a.ctx.shell;
-    let timeline = timeline_rows(state, &shell, &d, false).await?;
-    let mut res = html(&DetailPage {
+    let photos = attachments::list(&state.db, store::ITEM_TYPE, d.id)
+        .await?
+        .into_iter()
+        .map(|p| PhotoView { url: format!("/demands/{}/photos/{}", d.id, p.id), orientation: p.orientation })
+        .collect();
+    let staff = may(&a.actor, Action::ManageDemands, &Target::own(&a.actor));
+    let page = DetailPage {
         errors: FormErrors::new(shell.lang, errors),
         state: shell.t(d.state().label_key()),
         unit: d.unit_id.and_then(|u| units.iter().find(|x| x.id == u)).map(|u| u.name.clone()).unwrap_or_default(),
         place: d.place_id.and_then(|p| places.iter().find(|x| x.id == p)).map(|p| p.name.clone()).unwrap_or_default(),
-        // Citizens' phones: staff and the assigned unit only (leaders see them masked).
-        phone: if may(&a.actor, Action::ManageDemands, &Target::own(&a.actor)) || a.actor.role == Role::Unit {
+        studio,
+        reception,
+        // Citizens' phones: staff and the assigned unit only (leaders and members see them masked).
+        phone: if staff || a.actor.role == Role::Unit {
             d.citizen_phone.clone()
         } else {
             Phone::parse("phone", &d.citizen_phone).map(|p| p.masked()).unwrap_or_default()
         },
+        converted: d.converted_kind.as_deref().map(|k| shell.t(&format!("demand.convert.{k}"))).unwrap_or(""),
+        timeline: timeline_rows(state, &shell, &d, false).await?,
+        messages: conversation(state, &shell, &d, false).await?,
+        photos,
+        can_message: may(&a.actor, Action::MessageCitizens, &Target::own(&a.actor)) && !matches!(d.state(), DemandState::Closed | DemandState::Archived),
         actions: actions_for(&a.actor, d.state()),
         units: units.iter().filter(|u| !u.retired).map(|u| (u.id, u.name.clone())).collect(),
-        default_deadline: deadline_from_today(state, a.actor.committee_id).await?.to_string(),
+        conversions: CONVERSION_KINDS.iter().map(|k| (*k, shell.t(&format!("demand.convert.{k}")))).collect(),
+        default_deadline: deadline_from_today(state, cid).await?.to_string(),
         ratings: rating_choices(&shell),
-        timeline,
         shell,
         d,
-    })?;
+    };
+    let mut res = html(&page)?;
     if !errors.is_empty() {
         *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
     }
     Ok(res)
 }
 
+/// The demand, if `actor` may see it; otherwise "not found", so ids reveal nothing.
 async fn visible(state: &AppState, actor: &Actor, id: i64) -> AppResult<Demand> {
+    authorize(actor, Action::ViewDemands, &Target::own(actor))?;
     let d = store::find(&state.db, actor.committee_id, id).await?.ok_or(AppError::NotFound)?;
-    if may_see(actor, &d) { Ok(d) } else { Err(AppError::NotFound) }
+    if DemandScope::of(state, actor).await?.allows(&d) { Ok(d) } else { Err(AppError::NotFound) }
 }
 
 pub async fn detail(State(state): State<AppState>, a: Authed, Path(id): Path<i64>) -> AppResult<Response> {
@@ -447,18 +450,57 @@ pub async fn detail(State(state): State<AppState>, a: Authed, Path(id): Path<i64
     detail_page(&state, a, d, &[]).await
 }
 
+pub async fn photo(State(state): State<AppState>, a: Authed, Path((id, photo_id)): Path<(i64, i64)>) -> AppResult<Response> {
+    let d = visible(&state, &a.actor, id).await?;
+    let p = attachments::find(&state.db, store::ITEM_TYPE, d.id, photo_id).await?.ok_or(AppError::NotFound)?;
+    Ok(photo_response(p))
+}
+
+#[derive(Deserialize)]
+pub struct MessageForm {
+    #[serde(default)]
+    message: String,
+}
+
+/// Staff or a member serving the studio write to the citizen in the conversation.
+pub async fn post_message(State(state): State<AppState>, a: Authed, Path(id): Path<i64>, Form(f): Form<MessageForm>) -> AppResult<Response> {
+    let d = visible(&state, &a.actor, id).await?;
+    authorize(&a.actor, Action::MessageCitizens, &Target::own(&a.actor))?;
+    if matches!(d.state(), DemandState::Closed | DemandState::Archived) {
+        return detail_page(&state, a, d, &[FieldError::new("message", "err.wrong_state")]).await;
+    }
+    match parse_message(&f.message) {
+        Ok(body) => {
+            let author = if a.actor.role == Role::Member { Author::Member } else { Author::Staff };
+            let who = Who { actor_name: a.actor.display_name.clone(), ..Who::actor(&a.actor, &a.ctx.info.ip) };
+            store::add_message(&state.db, &d, author, &body, &who).await?;
+            Ok(redirect_with_flash(&a.ctx.info, &format!("/demands/{id}#conversation"), "flash.sent"))
+        }
+        Err(e) => detail_page(&state, a, d, &[e]).await,
+    }
+}
+
+/// An action as the detail page's forms (and the API) send it.
 #[derive(Clone, Debug, Default, Deserialize)]
 pub struct ActForm {
     #[serde(default)]
-    action: String,
+    pub action: String,
     #[serde(default)]
-    unit_id: String,
+    pub unit_id: String,
     #[serde(default)]
-    deadline: String,
+    pub deadline: String,
     #[serde(default)]
-    text: String,
+    pub text: String,
     #[serde(default)]
-    satisfaction: String,
+    pub satisfaction: String,
+    #[serde(default)]
+    pub converted_kind: String,
+}
+
+/// Parses and applies an action of `actor` to `d`.
+pub async fn perform(state: &AppState, actor: &Actor, d: &Demand, f: &ActForm, who: &Who) -> AppResult<Demand> {
+    let (action, as_actor, payload) = parse_act(state, actor, d, f).await?;
+    store::transition(&state.db, d, action, as_actor, payload, who).await
 }
 
 /// Turns an action form into a typed action and its payload.
@@ -480,7 +522,10 @@ async fn parse_act(state: &AppState, actor: &Actor, d: &Demand, f: &ActForm) -> 
             (DemandAction::Assign, staff)
         }
         "reject" => (DemandAction::Reject, staff),
-        "convert" => (DemandAction::Convert, staff),
+        "convert" => {
+            p.converted_kind = Some(CONVERSION_KINDS.into_iter().find(|k| *k == f.converted_kind.trim()).ok_or(AppError::invalid("converted_kind", "err.choice"))?);
+            (DemandAction::Convert, staff)
+        }
         "confirm_resolved" => (DemandAction::ConfirmResolved, staff),
         "archive" => (DemandAction::Archive, staff),
         "rate" => {
@@ -491,7 +536,7 @@ async fn parse_act(state: &AppState, actor: &Actor, d: &Demand, f: &ActForm) -> 
         "answer" => (DemandAction::Answer, unit_actor),
         "request_return" => {
             let cal = calendar(state, actor.committee_id).await?;
-            let today = (Utc::now() + chrono::Duration::hours(8)).date_naive();
+            let today = today();
             let assigned = d.assigned_at.map(|t| (t + chrono::Duration::hours(8)).date_naive()).unwrap_or(today);
             let within_window = cal.working_days_between(assigned, today) <= model::RETURN_WINDOW_DAYS;
             (DemandAction::RequestReturn { within_window }, unit_actor)
@@ -508,55 +553,9 @@ async fn parse_act(state: &AppState, actor: &Actor, d: &Demand, f: &ActForm) -> 
 pub async fn act(State(state): State<AppState>, a: Authed, Path(id): Path<i64>, Form(f): Form<ActForm>) -> AppResult<Response> {
     let d = visible(&state, &a.actor, id).await?;
     let who = Who::actor(&a.actor, &a.ctx.info.ip);
-    let result = match parse_act(&state, &a.actor, &d, &f).await {
-        Ok((action, actor, payload)) => store::transition(&state.db, &d, action, actor, payload, &who).await,
-        Err(e) => Err(e),
-    };
-    match result {
+    match perform(&state, &a.actor, &d, &f, &who).await {
         Ok(_) => Ok(redirect_with_flash(&a.ctx.info, &format!("/demands/{id}"), "flash.saved")),
         Err(AppError::Invalid(errors)) => detail_page(&state, a, d, &errors).await,
         Err(e) => Err(e),
     }
-}
-
-struct ResolvedRow {
-    category: String,
-    place: String,
-    unit: String,
-    registered: String,
-    resolved: String,
-    rating: &'static str,
-}
-
-#[derive(Template)]
-#[template(path = "demands/public_resolved.html")]
-struct ResolvedPage {
-    shell: Shell,
-    committee: String,
-    code: String,
-    rows: Vec<ResolvedRow>,
-    pager: Pager,
-}
-
-/// Resolved demands, for transparency: category, place, unit, dates and rating only — no
-/// names, phones or texts, which citizens did not write for publication.
-pub async fn public_resolved(State(state): State<AppState>, ctx: Ctx, Path(code): Path<String>, Query(pq): Query<PageQuery>) -> AppResult<Response> {
-    let c = committee_by_code(&state, &code).await?;
-    let page = PageRequest::parse(&pq).map_err(|e| AppError::Invalid(vec![e]))?;
-    let (list, total) = store::list(&state.db, c.id, &DemandFilter { resolved_only: true, ..Default::default() }, page).await?;
-    let places = structure::places(&state.db, c.id).await?;
-    let units = org::units(&state.db, c.id).await?;
-    let shell = ctx.shell;
-    let rows = list
-        .iter()
-        .map(|d| ResolvedRow {
-            category: d.category.clone(),
-            place: d.place_id.and_then(|p| places.iter().find(|x| x.id == p)).map(|p| p.name.clone()).unwrap_or_default(),
-            unit: d.unit_id.and_then(|u| units.iter().find(|x| x.id == u)).map(|u| u.name.clone()).unwrap_or_else(|| shell.t("demand.on_spot").to_string()),
-            registered: local_time(&d.created_at).chars().take(10).collect(),
-            resolved: d.resolved_at.as_ref().map(|t| local_time(t).chars().take(10).collect()).unwrap_or_default(),
-            rating: store::satisfaction(d).map(|s| shell.t(s.label_key())).unwrap_or(""),
-        })
-        .collect();
-    html(&ResolvedPage { shell, committee: c.name, code: c.code, rows, pager: Pager::new(page, total, String::new()) })
 }

@@ -1,8 +1,8 @@
 //! Demands in the database: registration, lists, and every transition written together with
 //! its timeline event and audit record in one transaction.
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, IntoActiveModel, PaginatorTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, IntoActiveModel, PaginatorTrait, TransactionSession,
     QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 
@@ -10,6 +10,8 @@ use crate::app::audit::{self, Who};
 use crate::app::error::{AppError, AppResult};
 use crate::app::pagination::PageRequest;
 use crate::demands::model::{self, Channel, DemandAction, DemandActor, DemandKind, DemandState, Satisfaction};
+use crate::tracking::attachments;
+use crate::tracking::photos::CleanImage;
 use crate::tracking::store::{self as tracking, NewEvent};
 
 pub mod demand {
@@ -40,6 +42,14 @@ pub mod demand {
         pub rehandled: i32,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
+        /// The studio it came through (reception or online studio), if any.
+        pub studio_id: Option<i64>,
+        /// The reception session it was registered at, if any.
+        pub reception_id: Option<i64>,
+        /// What it was converted into: "proposal", "opinion_report" or "research_topic".
+        pub converted_kind: Option<String>,
+        /// The id of that item once its area has taken it up.
+        pub converted_id: Option<i64>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -59,6 +69,7 @@ impl Demand {
 }
 
 /// A validated new demand.
+#[derive(Debug)]
 pub struct NewDemand {
     pub kind: DemandKind,
     pub channel: Channel,
@@ -67,12 +78,27 @@ pub struct NewDemand {
     pub description: String,
     pub citizen_name: String,
     pub citizen_phone: String,
+    pub studio_id: Option<i64>,
+    pub reception_id: Option<i64>,
 }
 
-/// Registers a demand with a fresh tracking code; the first timeline event says who did.
-pub async fn register(db: &DatabaseConnection, committee_id: i64, d: NewDemand, who: &Who) -> Result<Demand, DbErr> {
+/// Registers a demand with a fresh tracking code and its photos; the first timeline event says
+/// who did.
+pub async fn register(db: &DatabaseConnection, committee_id: i64, d: NewDemand, photos: &[CleanImage], who: &Who) -> Result<Demand, DbErr> {
     let txn = db.begin().await?;
     let now = Utc::now();
+    let saved = insert(&txn, committee_id, d, who, now).await?;
+    for p in photos {
+        attachments::add(&txn, committee_id, ITEM_TYPE, saved.id, p, now).await?;
+    }
+    audit::record(&txn, who, "create", ITEM_TYPE, saved.id, format!("登记诉求 {}（照片 {} 张）", saved.code, photos.len())).await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// Inserts a demand registered at `now` with its first timeline event (the demo passes past
+/// instants to build a realistic history).
+pub async fn insert(txn: &impl ConnectionTrait, committee_id: i64, d: NewDemand, who: &Who, now: DateTime<Utc>) -> Result<Demand, DbErr> {
     let saved = demand::ActiveModel {
         committee_id: Set(committee_id),
         code: Set(model::new_tracking_code()),
@@ -87,9 +113,11 @@ pub async fn register(db: &DatabaseConnection, committee_id: i64, d: NewDemand, 
         rehandled: Set(0),
         created_at: Set(now),
         updated_at: Set(now),
+        studio_id: Set(d.studio_id),
+        reception_id: Set(d.reception_id),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
     let event = NewEvent {
         committee_id,
@@ -102,9 +130,7 @@ pub async fn register(db: &DatabaseConnection, committee_id: i64, d: NewDemand, 
         to_state: Some(DemandState::Registered.as_str()),
         comment: "",
     };
-    tracking::record(&txn, event).await?;
-    audit::record(&txn, who, "create", ITEM_TYPE, saved.id, format!("登记诉求 {}", saved.code)).await?;
-    txn.commit().await?;
+    tracking::record_at(txn, event, now).await?;
     Ok(saved)
 }
 
@@ -130,6 +156,13 @@ pub struct DemandFilter {
     pub kind: Option<DemandKind>,
     pub channel: Option<Channel>,
     pub place_id: Option<i64>,
+    pub studio_id: Option<i64>,
+    /// Registered at this reception session.
+    pub reception_id: Option<i64>,
+    /// Only demands that came through these studios (a member sees the studios it serves).
+    pub studio_ids: Option<Vec<i64>>,
+    /// Demands that came through studios run by this group.
+    pub group_id: Option<i64>,
     /// Registered on or after this instant.
     pub from: Option<chrono::DateTime<Utc>>,
     /// Registered before this instant.
@@ -156,6 +189,18 @@ pub async fn list(db: &impl ConnectionTrait, committee_id: i64, f: &DemandFilter
     }
     if let Some(p) = f.place_id {
         q = q.filter(demand::Column::PlaceId.eq(p));
+    }
+    if let Some(st) = f.studio_id {
+        q = q.filter(demand::Column::StudioId.eq(st));
+    }
+    if let Some(r) = f.reception_id {
+        q = q.filter(demand::Column::ReceptionId.eq(r));
+    }
+    if let Some(ids) = &f.studio_ids {
+        q = q.filter(demand::Column::StudioId.is_in(ids.iter().copied()));
+    }
+    if let Some(g) = f.group_id {
+        q = q.filter(demand::Column::StudioId.in_subquery(crate::studios::store::studios_of_group(g)));
     }
     if let Some(from) = f.from {
         q = q.filter(demand::Column::CreatedAt.gte(from));
@@ -202,14 +247,31 @@ pub struct Payload {
     pub unit_id: Option<i64>,
     pub deadline: Option<NaiveDate>,
     pub text: String,
+    /// What a conversion creates: "proposal", "opinion_report" or "research_topic".
+    pub converted_kind: Option<&'static str>,
 }
+
+/// What a demand can be converted into; the areas that own these items pick up the link.
+pub const CONVERSION_KINDS: [&str; 3] = ["proposal", "opinion_report", "research_topic"];
 
 /// Applies `action` by `actor` to demand `d` (state machine in `model::apply`), writes the new
 /// state with its fields, the timeline event and the audit record in one transaction.
 pub async fn transition(db: &DatabaseConnection, d: &Demand, action: DemandAction, actor: DemandActor, p: Payload, who: &Who) -> AppResult<Demand> {
+    transition_at(db, d, action, actor, p, who, Utc::now()).await
+}
+
+/// `transition` at a given instant (the demo replays realistic histories with it).
+pub async fn transition_at(
+    db: &impl TransactionTrait,
+    d: &Demand,
+    action: DemandAction,
+    actor: DemandActor,
+    p: Payload,
+    who: &Who,
+    now: DateTime<Utc>,
+) -> AppResult<Demand> {
     let from = d.state();
     let to = model::apply(from, action, actor).map_err(|e| AppError::invalid("action", e.key()))?;
-    let now = Utc::now();
     let mut am = d.clone().into_active_model();
     am.state = Set(to.as_str().into());
     am.updated_at = Set(now);
@@ -249,7 +311,11 @@ pub async fn transition(db: &DatabaseConnection, d: &Demand, action: DemandActio
             }
             ("rate", satisfaction.as_str().to_string())
         }
-        DemandAction::Convert => ("convert", p.text.clone()),
+        DemandAction::Convert => {
+            let kind = p.converted_kind.ok_or(AppError::invalid("converted_kind", "err.choice"))?;
+            am.converted_kind = Set(Some(kind.to_string()));
+            ("convert", p.text.clone())
+        }
         DemandAction::Reject => ("reject", p.text.clone()),
         DemandAction::Archive => ("archive", String::new()),
     };
@@ -266,7 +332,7 @@ pub async fn transition(db: &DatabaseConnection, d: &Demand, action: DemandActio
         to_state: Some(to.as_str()),
         comment: &comment,
     };
-    tracking::record(&txn, event).await?;
+    tracking::record_at(&txn, event, now).await?;
     audit::record(&txn, who, name, ITEM_TYPE, d.id, format!("诉求 {}：{} → {}", d.code, from.as_str(), to.as_str())).await?;
     txn.commit().await?;
     Ok(saved)
@@ -275,4 +341,81 @@ pub async fn transition(db: &DatabaseConnection, d: &Demand, action: DemandActio
 /// The rating a citizen gave, typed.
 pub fn satisfaction(d: &Demand) -> Option<Satisfaction> {
     d.satisfaction.as_deref().and_then(Satisfaction::from_code)
+}
+
+pub mod message {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "demand_messages")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub committee_id: i64,
+        pub demand_id: i64,
+        /// "citizen", "member" or "staff".
+        pub author_kind: String,
+        pub author_id: Option<i64>,
+        pub author_name: String,
+        pub body: String,
+        pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub use message::Model as Message;
+
+/// Who wrote a message of the online-studio conversation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Author {
+    Citizen,
+    Member,
+    Staff,
+}
+
+impl Author {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Citizen => "citizen",
+            Self::Member => "member",
+            Self::Staff => "staff",
+        }
+    }
+}
+
+/// Longest message of the conversation, in characters.
+pub const MAX_MESSAGE_CHARS: usize = 1000;
+
+/// Adds a message to a demand's conversation, with the audit record.
+pub async fn add_message(db: &DatabaseConnection, d: &Demand, author: Author, body: &str, who: &Who) -> Result<Message, DbErr> {
+    let txn = db.begin().await?;
+    let saved = insert_message(&txn, d, author, body, who, Utc::now()).await?;
+    audit::record(&txn, who, "create", "demand_message", saved.id, format!("诉求 {} 留言", d.code)).await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// Inserts one message at `at`.
+pub async fn insert_message(db: &impl ConnectionTrait, d: &Demand, author: Author, body: &str, who: &Who, at: DateTime<Utc>) -> Result<Message, DbErr> {
+    message::ActiveModel {
+        committee_id: Set(d.committee_id),
+        demand_id: Set(d.id),
+        author_kind: Set(author.as_str().into()),
+        author_id: Set(who.actor_id),
+        author_name: Set(who.actor_name.clone()),
+        body: Set(body.to_string()),
+        created_at: Set(at),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+}
+
+/// A demand's conversation, oldest first.
+pub async fn messages(db: &impl ConnectionTrait, demand_id: i64) -> Result<Vec<Message>, DbErr> {
+    message::Entity::find().filter(message::Column::DemandId.eq(demand_id)).order_by_asc(message::Column::Id).all(db).await
 }

@@ -2,6 +2,7 @@
 //! with one account per role. Later areas extend it with generated records; names of people
 //! are never taken from the source article.
 mod org;
+mod studios;
 
 use sea_orm::{DatabaseConnection, TransactionTrait};
 
@@ -80,6 +81,10 @@ pub async fn load(db: &DatabaseConnection, password: Option<String>) -> AppResul
     let demo_org = org::load(&txn, id_of(DEMO_CODE)).await?;
     crate::tracking::store::save_calendar(&txn, id_of(DEMO_CODE), &crate::tracking::WorkCalendar::china_2022()).await?;
     link_accounts(&txn, &demo_org).await?;
+    let staff_user = store::find_user_by_username(&txn, "staff").await?.expect("demo staff account exists");
+    let staff = Who { committee_id: Some(id_of(DEMO_CODE)), actor_id: Some(staff_user.id), actor_name: staff_user.username.clone(), ip: "-".into() };
+    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    studios::load(&txn, studios::Context { committee_id: id_of(DEMO_CODE), staff: &staff, today }).await?;
     let who = Who::anonymous(Some(id_of(DEMO_CODE)), "demo", "-");
     audit::record(&txn, &who, "create", "committee", id_of(DEMO_CODE), "载入演示数据").await?;
     txn.commit().await?;

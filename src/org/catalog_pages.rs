@@ -1,5 +1,5 @@
 //! Pages to list, create, retire and restore the committee's catalogues: sectors, places,
-//! groups and handling units.
+//! groups, handling units and demand categories.
 use askama::Template;
 use axum::extract::{Form, Path, State};
 use axum::response::Response;
@@ -100,6 +100,10 @@ async fn page(state: &AppState, a: Authed, cat: Catalog, editing: Option<i64>, f
                 .collect();
             (entries, vec![], parents)
         }
+        Catalog::Category => {
+            let list = structure::categories(&state.db, cid).await?;
+            (list.into_iter().map(|c| Entry { id: c.id, name: c.name, detail: String::new(), retired: c.retired }).collect(), vec![], vec![])
+        }
         Catalog::Unit => {
             let list = store::units(&state.db, cid).await?;
             let entries = list
@@ -182,6 +186,7 @@ async fn current(state: &AppState, cat: Catalog, cid: i64, id: i64) -> AppResult
             place_id: id_text(x.place_id),
             ..Default::default()
         }),
+        Catalog::Category => structure::categories(&state.db, cid).await?.into_iter().find(|x| x.id == id).map(|x| EntryInput { name: x.name, ..Default::default() }),
         Catalog::Unit => store::units(&state.db, cid).await?.into_iter().find(|x| x.id == id).map(|x| EntryInput {
             name: x.name,
             kind: x.kind,
@@ -248,6 +253,10 @@ async fn save(state: &AppState, a: &Authed, cat: Catalog, id: Option<i64>, f: &E
             Catalog::Place => structure::insert_place(&txn, cid, &v.name, v.place_kind.expect("checked"), v.parent).await.map(|p| p.id),
             Catalog::Group => structure::insert_group(&txn, cid, &v.name, v.parent, v.place).await.map(|g| g.id),
             Catalog::Unit => insert_unit(&txn, cid, &v).await,
+            Catalog::Category => {
+                let next = structure::categories(&txn, cid).await?.iter().map(|c| c.sort + 1).max().unwrap_or(0);
+                structure::insert_category(&txn, cid, &v.name, next).await.map(|c| c.id)
+            }
         },
         Some(id) => update_entry(&txn, cat, cid, id, &v).await.map(|()| id),
     };
@@ -287,6 +296,10 @@ async fn update_entry(db: &impl sea_orm::ConnectionTrait, cat: Catalog, cid: i64
                 .filter(C::CommitteeId.eq(cid))
                 .exec(db)
                 .await?;
+        }
+        Catalog::Category => {
+            use structure::category::{Column as C, Entity};
+            Entity::update_many().col_expr(C::Name, Expr::value(v.name.clone())).filter(C::Id.eq(id)).filter(C::CommitteeId.eq(cid)).exec(db).await?;
         }
         Catalog::Unit => {
             use store::unit::{Column as C, Entity};

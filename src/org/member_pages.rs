@@ -12,7 +12,7 @@ use crate::app::audit::{self, Who};
 use crate::app::auth::Actor;
 use crate::app::authz::{Action, Target, authorize, may};
 use crate::app::error::{AppError, AppResult, FieldError};
-use crate::app::forms::{Check, FormErrors};
+use crate::app::forms::{Check, FormErrors, ListForm};
 use crate::app::pagination::{PageQuery, PageRequest, Pager};
 use crate::app::shell::{Authed, Shell, html, redirect_with_flash};
 use crate::app::web;
@@ -339,8 +339,7 @@ fn change_summary(before: &Member, after: &Member) -> String {
     format!("修改委员 {}：{}", after.name, if changed.is_empty() { "所属小组或未改动".to_string() } else { changed.join("、") })
 }
 
-pub async fn create(State(state): State<AppState>, a: Authed, form: axum::extract::RawForm) -> AppResult<Response> {
-    let f = parse_member_form(&form.0)?;
+pub async fn create(State(state): State<AppState>, a: Authed, ListForm(f): ListForm<MemberInput>) -> AppResult<Response> {
     match save_member(&state, &a.actor, &a.ctx.info.ip, None, &f).await {
         Ok(m) => Ok(redirect_with_flash(&a.ctx.info, &format!("/members/{}", m.id), "flash.member_saved")),
         Err(AppError::Invalid(errors)) => form_page(&state, a, None, f, &errors).await,
@@ -348,8 +347,7 @@ pub async fn create(State(state): State<AppState>, a: Authed, form: axum::extrac
     }
 }
 
-pub async fn update(State(state): State<AppState>, a: Authed, Path(id): Path<i64>, form: axum::extract::RawForm) -> AppResult<Response> {
-    let f = parse_member_form(&form.0)?;
+pub async fn update(State(state): State<AppState>, a: Authed, Path(id): Path<i64>, ListForm(f): ListForm<MemberInput>) -> AppResult<Response> {
     match save_member(&state, &a.actor, &a.ctx.info.ip, Some(id), &f).await {
         Ok(m) => Ok(redirect_with_flash(&a.ctx.info, &format!("/members/{}", m.id), "flash.member_saved")),
         Err(AppError::Invalid(errors)) => form_page(&state, a, Some(id), f, &errors).await,
@@ -357,32 +355,6 @@ pub async fn update(State(state): State<AppState>, a: Authed, Path(id): Path<i64
     }
 }
 
-/// The member form has repeated `group_ids` checkboxes, which serde_urlencoded cannot gather
-/// into a Vec; collect them by hand.
-fn parse_member_form(body: &[u8]) -> AppResult<MemberInput> {
-    let pairs: Vec<(String, String)> =
-        serde_urlencoded::from_bytes(body).map_err(|e| AppError::Rejected(StatusCode::BAD_REQUEST, e.to_string()))?;
-    let mut f = MemberInput::default();
-    for (k, v) in pairs {
-        match k.as_str() {
-            "name" => f.name = v,
-            "gender" => f.gender = v,
-            "birth_month" => f.birth_month = v,
-            "ethnicity" => f.ethnicity = v,
-            "party" => f.party = v,
-            "sector_id" => f.sector_id = v,
-            "place_id" => f.place_id = v,
-            "group_ids" => f.group_ids.push(v),
-            "position" => f.position = v,
-            "employer" => f.employer = v,
-            "mobile" => f.mobile = v,
-            "status" => f.status = v,
-            "user_id" => f.user_id = v,
-            _ => {}
-        }
-    }
-    Ok(f)
-}
 
 pub async fn export(State(state): State<AppState>, a: Authed, Query(q): Query<MemberQuery>) -> AppResult<Response> {
     authorize(&a.actor, Action::ManageMembers, &Target::own(&a.actor))?;

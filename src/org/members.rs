@@ -383,3 +383,17 @@ pub async fn count(db: &impl ConnectionTrait, committee_id: i64, status: Option<
     }
     q.count(db).await
 }
+
+/// Names of the given members (any committee's ids are simply not found).
+pub async fn names(db: &impl ConnectionTrait, ids: &[i64]) -> Result<HashMap<i64, String>, DbErr> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(i64, String)> =
+        member::Entity::find().filter(member::Column::Id.is_in(ids.to_vec())).select_only().column(member::Column::Id).column(member::Column::Name).into_tuple().all(db).await?;
+    Ok(rows.into_iter().collect())
+}
+
+impl crate::app::forms::ListFields for MemberInput {
+    const LISTS: &'static [&'static str] = &["group_ids"];
+}

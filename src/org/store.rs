@@ -175,8 +175,9 @@ pub struct NewCommittee {
     pub parent_id: Option<i64>,
 }
 
+/// Creates a committee with the default settings a new one starts with (demand categories).
 pub async fn insert_committee(db: &impl ConnectionTrait, c: NewCommittee) -> Result<Committee, sea_orm::DbErr> {
-    committee::ActiveModel {
+    let saved = committee::ActiveModel {
         parent_id: Set(c.parent_id),
         code: Set(c.code.as_str().to_string()),
         name: Set(c.name),
@@ -185,7 +186,9 @@ pub async fn insert_committee(db: &impl ConnectionTrait, c: NewCommittee) -> Res
         ..Default::default()
     }
     .insert(db)
-    .await
+    .await?;
+    crate::org::structure::seed_categories(db, saved.id).await?;
+    Ok(saved)
 }
 
 /// The id of the committee's handling unit called `name`, created if it does not exist yet.

@@ -33,7 +33,10 @@ macro_rules! catalog_entity {
 catalog_entity!(sector, "sectors" { sort: i32 });
 catalog_entity!(place, "places" { parent_id: Option<i64>, kind: String });
 catalog_entity!(group, "groups" { parent_id: Option<i64>, place_id: Option<i64> });
+// Demand categories (诉求分类) are a committee setting like the others, so they share the pages.
+catalog_entity!(category, "demand_categories" { sort: i32 });
 
+pub use category::Model as Category;
 pub use group::Model as Group;
 pub use place::Model as Place;
 pub use sector::Model as Sector;
@@ -118,6 +121,40 @@ pub async fn groups(db: &impl ConnectionTrait, committee_id: i64) -> Result<Vec<
         .await
 }
 
+/// The committee's demand categories in their order (retired ones included, flagged).
+pub async fn categories(db: &impl ConnectionTrait, committee_id: i64) -> Result<Vec<Category>, DbErr> {
+    category::Entity::find()
+        .filter(category::Column::CommitteeId.eq(committee_id))
+        .order_by_asc(category::Column::Sort)
+        .order_by_asc(category::Column::Id)
+        .all(db)
+        .await
+}
+
+/// The categories a new committee starts with; staff edit the list afterwards.
+pub const DEFAULT_CATEGORIES: [&str; 8] = ["城市管理", "教育", "医疗卫生", "社会保障", "交通出行", "环境保护", "社区服务", "其他"];
+
+pub async fn insert_category(db: &impl ConnectionTrait, committee_id: i64, name: &str, sort: i32) -> Result<Category, DbErr> {
+    category::ActiveModel {
+        committee_id: Set(committee_id),
+        name: Set(name.to_string()),
+        sort: Set(sort),
+        retired: Set(false),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+}
+
+/// Gives a new committee the default demand categories.
+pub async fn seed_categories(db: &impl ConnectionTrait, committee_id: i64) -> Result<(), DbErr> {
+    for (i, name) in DEFAULT_CATEGORIES.iter().enumerate() {
+        insert_category(db, committee_id, name, i as i32).await?;
+    }
+    Ok(())
+}
+
 pub async fn insert_sector(db: &impl ConnectionTrait, committee_id: i64, name: &str) -> Result<Sector, DbErr> {
     sector::ActiveModel {
         committee_id: Set(committee_id),
@@ -172,6 +209,7 @@ pub enum Catalog {
     Place,
     Group,
     Unit,
+    Category,
 }
 
 impl Catalog {
@@ -181,6 +219,7 @@ impl Catalog {
             "places" => Some(Self::Place),
             "groups" => Some(Self::Group),
             "units" => Some(Self::Unit),
+            "categories" => Some(Self::Category),
             _ => None,
         }
     }
@@ -191,11 +230,15 @@ impl Catalog {
             Self::Place => "places",
             Self::Group => "groups",
             Self::Unit => "units",
+            Self::Category => "categories",
         }
     }
 
     pub fn table(self) -> &'static str {
-        self.slug()
+        match self {
+            Self::Category => "demand_categories",
+            other => other.slug(),
+        }
     }
 }
 
@@ -206,6 +249,9 @@ pub async fn set_retired(db: &impl ConnectionTrait, catalog: Catalog, committee_
         Catalog::Sector => update_retired::<sector::Entity>(db, sector::Column::Id, sector::Column::CommitteeId, sector::Column::Retired, committee_id, id, retired).await?,
         Catalog::Place => update_retired::<place::Entity>(db, place::Column::Id, place::Column::CommitteeId, place::Column::Retired, committee_id, id, retired).await?,
         Catalog::Group => update_retired::<group::Entity>(db, group::Column::Id, group::Column::CommitteeId, group::Column::Retired, committee_id, id, retired).await?,
+        Catalog::Category => {
+            update_retired::<category::Entity>(db, category::Column::Id, category::Column::CommitteeId, category::Column::Retired, committee_id, id, retired).await?
+        }
         Catalog::Unit => {
             use crate::org::store::unit;
             update_retired::<unit::Entity>(db, unit::Column::Id, unit::Column::CommitteeId, unit::Column::Retired, committee_id, id, retired).await?

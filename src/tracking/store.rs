@@ -1,5 +1,5 @@
 //! Timeline events and calendar days in the database.
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Set};
 
 use crate::tracking::calendar::WorkCalendar;
@@ -65,13 +65,13 @@ pub struct NewEvent<'a> {
     pub comment: &'a str,
 }
 
-/// Appends an event; call it in the transaction that changes the item.
-pub async fn record(db: &impl ConnectionTrait, e: NewEvent<'_>) -> Result<(), DbErr> {
+/// Appends an event that happened `at`; call it in the transaction that changes the item.
+pub async fn record_at(db: &impl ConnectionTrait, e: NewEvent<'_>, at: DateTime<Utc>) -> Result<(), DbErr> {
     event::ActiveModel {
         committee_id: Set(e.committee_id),
         item_type: Set(e.item_type.to_string()),
         item_id: Set(e.item_id),
-        at: Set(Utc::now()),
+        at: Set(at),
         actor_id: Set(e.actor_id),
         actor_name: Set(e.actor_name.to_string()),
         action: Set(e.action.to_string()),

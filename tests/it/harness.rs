@@ -212,6 +212,12 @@ impl Client {
         self.send(req, Body::from(body)).await
     }
 
+    /// A multipart form with text fields only, as a browser sends a form that could carry files.
+    pub async fn post_form_data(&self, path: &str, fields: &[(&str, &str)]) -> Response {
+        let parts: Vec<(&str, Option<&str>, &[u8])> = fields.iter().map(|(k, v)| (*k, None, v.as_bytes())).collect();
+        self.post_multipart(path, &parts).await
+    }
+
     pub async fn get_bytes(&self, path: &str) -> (StatusCode, Vec<u8>) {
         let cookie_header: String = self.cookies.lock().unwrap().iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
         let req = Request::get(path).header(header::HOST, HOST).header(header::COOKIE, cookie_header).body(Body::empty()).unwrap();

@@ -10,3 +10,4 @@ mod demands;
 mod foundation;
 mod members;
 mod org;
+mod studios;
