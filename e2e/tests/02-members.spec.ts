@@ -17,7 +17,7 @@ test('a roster with a bad row is refused, fixed and imported', async ({ page }) 
   await page.getByLabel('用户名').fill('chief');
   await page.getByLabel('密码').fill(PASSWORD);
   await page.getByRole('button', { name: '登录' }).click();
-  await page.getByRole('navigation', { name: '菜单' }).getByRole('link', { name: '委员' }).click();
+  await page.getByRole('navigation', { name: '菜单' }).getByRole('link', { name: '委员', exact: true }).click();
   await page.getByRole('link', { name: '导入名册' }).click();
 
   await page.getByLabel(/名册文件/).setInputFiles({ name: '名册.csv', mimeType: 'text/csv', buffer: roster('1370000') });

@@ -333,6 +333,8 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("studio.public_title", "委员工作室", "Member studios"),
     ("studio.feed", "订阅值班日历（iCalendar）", "Subscribe to the duty calendar (iCalendar)"),
     ("studio.roster", "值班安排", "Duty roster"),
+    ("studio.my_feed", "我的值班日历", "My duty calendar"),
+    ("studio.rotate", "空缺日期按轮值自动排班", "Fill the empty days by rotation"),
     ("studio.roster_hint", "按接待日列出今后八周；勾选值班委员后保存。", "The reception days of the next eight weeks; tick the members on duty and save."),
     ("studio.no_days", "今后八周没有接待日", "No reception days in the next eight weeks"),
     ("studio.nobody", "未排班", "Nobody on duty"),

@@ -23,6 +23,7 @@ pub fn router() -> Router<AppState> {
         .route("/studios/{id}/edit", get(pages::edit))
         .route("/studios/{id}/retired", post(pages::set_retired))
         .route("/studios/{id}/duty", post(pages::set_duty))
+        .route("/studios/{id}/rotation", post(pages::rotate))
         .route("/studios/{id}/poster", get(pages::poster))
         .route("/receptions", get(reception_pages::list).post(reception_pages::create))
         .route("/receptions/new", get(reception_pages::new))

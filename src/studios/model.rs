@@ -247,6 +247,20 @@ impl crate::app::forms::ListFields for ReceptionInput {
     const LISTS: &'static [&'static str] = &["member_ids"];
 }
 
+/// Fills the `empty` reception days with `per_day` members each, taking the assigned members in
+/// turn from position `start` (so repeated fills go on where the last one stopped).
+pub fn rotation(empty: &[NaiveDate], members: &[i64], per_day: usize, start: usize) -> Vec<(NaiveDate, Vec<i64>)> {
+    if members.is_empty() || per_day == 0 {
+        return vec![];
+    }
+    let per_day = per_day.min(members.len());
+    empty
+        .iter()
+        .enumerate()
+        .map(|(n, day)| (*day, (0..per_day).map(|k| members[(start + n * per_day + k) % members.len()]).collect()))
+        .collect()
+}
+
 /// The roster form of one day.
 #[derive(Clone, Debug, Default, Deserialize)]
 pub struct DutyInput {
@@ -309,6 +323,16 @@ mod tests {
         assert_eq!(f.parse(&[3], &[], &[7, 8]).unwrap_err()[0].field, "address");
         f.kind = "online".into();
         assert!(f.parse(&[3], &[], &[7, 8]).is_ok());
+    }
+
+    #[test]
+    fn rotation_takes_members_in_turn_and_goes_on_where_it_stopped() {
+        let d = |n| NaiveDate::from_ymd_opt(2022, 1, n).unwrap();
+        let r = rotation(&[d(5), d(12), d(19)], &[1, 2, 3], 2, 0);
+        assert_eq!(r, vec![(d(5), vec![1, 2]), (d(12), vec![3, 1]), (d(19), vec![2, 3])]);
+        assert_eq!(rotation(&[d(26)], &[1, 2, 3], 2, 6)[0].1, vec![1, 2]);
+        assert_eq!(rotation(&[d(5)], &[7], 2, 0)[0].1, vec![7], "never the same member twice a day");
+        assert!(rotation(&[d(5)], &[], 2, 0).is_empty());
     }
 
     #[test]

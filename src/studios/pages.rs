@@ -25,7 +25,7 @@ use crate::org::store as org;
 use crate::org::structure;
 use crate::org::values::MemberStatus;
 use crate::studios::ical::{self, DutyEvent};
-use crate::studios::model::{DutyInput, StudioInput, StudioKind, choices};
+use crate::studios::model::{DutyInput, StudioInput, StudioKind, choices, rotation};
 use crate::studios::qr;
 use crate::studios::store::{self, ReceptionFilter, Studio};
 
@@ -295,6 +295,8 @@ struct DetailPage {
     can_record: bool,
     public_link: String,
     feed_link: String,
+    /// A member's own duty calendar, across studios.
+    my_feed: Option<String>,
     errors: FormErrors,
 }
 
@@ -313,11 +315,13 @@ async fn detail_page(state: &AppState, a: Authed, id: Option<Studio>, errors: &[
     let code = org::find_committee(&state.db, cid).await?.map(|c| c.code).unwrap_or_default();
     let can_manage = may(&a.actor, Action::ManageStudios, &Target::own(&a.actor));
     let can_record = may(&a.actor, Action::RecordReceptions, &Target::own(&a.actor)) && (can_manage || crate::demands::pages::member_studios(state, &a.actor).await?.contains(&s.id));
+    let my_feed = members::linked_to(&state.db, a.actor.user_id).await?.filter(|m| m.committee_id == cid).map(|m| format!("/c/{code}/members/{}/duty.ics", m.id));
     let mut res = html(&DetailPage {
         errors: FormErrors::new(shell.lang, errors),
         shell,
         public_link: format!("/c/{code}/studios/{}", s.id),
         feed_link: format!("/c/{code}/studios/{}/duty.ics", s.id),
+        my_feed,
         s: row,
         studio: s,
         roster,
@@ -354,6 +358,21 @@ pub async fn set_duty(State(state): State<AppState>, a: Authed, Path(id): Path<i
         }
         Err(e) => detail_page(&state, a, Some(s), &[e]).await,
     }
+}
+
+/// Fills the empty reception days of the coming weeks with two assigned members each, in turn.
+pub async fn rotate(State(state): State<AppState>, a: Authed, Path(id): Path<i64>) -> AppResult<Response> {
+    authorize(&a.actor, Action::ManageStudios, &Target::own(&a.actor))?;
+    let s = own_studio(&state, a.actor.committee_id, id).await?;
+    let assigned = store::members_of(&state.db, &[s.id]).await?.remove(&s.id).unwrap_or_default();
+    let from = today();
+    let to = from + Duration::weeks(ROSTER_WEEKS);
+    let roster = store::roster(&state.db, s.id, from, to).await?;
+    let empty: Vec<NaiveDate> = s.reception_days().dates_between(from, to).into_iter().filter(|d| !roster.contains_key(d)).collect();
+    let start = store::duty_count(&state.db, s.id).await? as usize;
+    let days = rotation(&empty, &assigned, 2, start);
+    store::fill_roster(&state.db, &s, &days, &Who::actor(&a.actor, &a.ctx.info.ip)).await?;
+    Ok(redirect_with_flash(&a.ctx.info, &format!("/studios/{id}#roster"), "flash.saved"))
 }
 
 /// The address citizens reach the studio's public page at, as this request saw the server.

@@ -265,6 +265,22 @@ pub async fn write_duty(db: &impl ConnectionTrait, studio_id: i64, day: NaiveDat
     Ok(())
 }
 
+/// How many duty entries a studio has had: where the next rotation starts.
+pub async fn duty_count(db: &impl ConnectionTrait, studio_id: i64) -> Result<u64, DbErr> {
+    duty::Entity::find().filter(duty::Column::StudioId.eq(studio_id)).count(db).await
+}
+
+/// Writes a rotation (days → members on duty) with one audit record.
+pub async fn fill_roster(db: &sea_orm::DatabaseConnection, s: &Studio, days: &[(NaiveDate, Vec<i64>)], who: &Who) -> Result<(), DbErr> {
+    let txn = db.begin().await?;
+    for (day, members) in days {
+        write_duty(&txn, s.id, *day, members).await?;
+    }
+    audit::record(&txn, who, "update", "studio", s.id, format!("轮值排班 {}：{} 天", s.name, days.len())).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
 /// Records a reception session with its members on duty (and the audit record).
 pub async fn record_reception(db: &sea_orm::DatabaseConnection, committee_id: i64, r: &ReceptionData, who: &Who) -> Result<Reception, DbErr> {
     let txn = db.begin().await?;
