@@ -15,4 +15,16 @@
     }
   });
   window.addEventListener("resize", fitMenu);
+  // Photos: say at once when too many or too large are chosen, before a long upload fails.
+  // The server checks again; the message comes from the page (data-too-many), in its language.
+  document.addEventListener("change", function (e) {
+    var input = e.target;
+    if (!input.matches || !input.matches("input[type=file][data-max-files]")) { return; }
+    var max = parseInt(input.getAttribute("data-max-files"), 10);
+    var maxBytes = parseInt(input.getAttribute("data-max-bytes"), 10);
+    var bad = input.files.length > max;
+    for (var i = 0; i < input.files.length; i++) { if (input.files[i].size > maxBytes) { bad = true; } }
+    input.setCustomValidity(bad ? input.getAttribute("data-too-many") : "");
+    input.reportValidity();
+  });
 })();

@@ -347,6 +347,7 @@ struct DetailPage {
     place: String,
     studio: String,
     reception: Option<(i64, String)>,
+    channel: &'static str,
     phone: String,
     converted: &'static str,
     timeline: Vec<TimelineRow>,
@@ -412,6 +413,7 @@ async fn detail_page(state: &AppState, a: Authed, d: Demand, errors: &[FieldErro
         place: d.place_id.and_then(|p| places.iter().find(|x| x.id == p)).map(|p| p.name.clone()).unwrap_or_default(),
         studio,
         reception,
+        channel: shell.t(&format!("demand.channel.{}", d.channel)),
         // Citizens' phones: staff and the assigned unit only (leaders and members see them masked).
         phone: if staff || a.actor.role == Role::Unit {
             d.citizen_phone.clone()

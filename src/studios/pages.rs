@@ -229,7 +229,8 @@ pub struct RosterDay {
 /// The roster from `from` for `ROSTER_WEEKS`: every scheduled reception day plus any other
 /// date someone is on duty.
 async fn roster_days(state: &AppState, shell: &Shell, s: &Studio, from: NaiveDate, assigned: &[i64], names: &HashMap<i64, String>) -> AppResult<Vec<RosterDay>> {
-    let to = from + Duration::weeks(ROSTER_WEEKS);
+    // Eight weeks from today, today included: never a ninth week's day.
+    let to = from + Duration::weeks(ROSTER_WEEKS) - Duration::days(1);
     let roster = store::roster(&state.db, s.id, from, to).await?;
     let mut days: Vec<NaiveDate> = s.reception_days().dates_between(from, to);
     days.extend(roster.keys().copied());
@@ -366,7 +367,7 @@ pub async fn rotate(State(state): State<AppState>, a: Authed, Path(id): Path<i64
     let s = own_studio(&state, a.actor.committee_id, id).await?;
     let assigned = store::members_of(&state.db, &[s.id]).await?.remove(&s.id).unwrap_or_default();
     let from = today();
-    let to = from + Duration::weeks(ROSTER_WEEKS);
+    let to = from + Duration::weeks(ROSTER_WEEKS) - Duration::days(1);
     let roster = store::roster(&state.db, s.id, from, to).await?;
     let empty: Vec<NaiveDate> = s.reception_days().dates_between(from, to).into_iter().filter(|d| !roster.contains_key(d)).collect();
     let start = store::duty_count(&state.db, s.id).await? as usize;

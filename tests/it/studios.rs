@@ -147,8 +147,8 @@ async fn staff_keep_studios_and_rosters_and_the_public_sees_who_is_on_duty() {
     // The empty days are filled by rotation; the day set by hand stays as it was.
     let filled = staff.post_form(&format!("/studios/{id}/rotation"), &[]).await;
     assert_eq!(filled.status, StatusCode::SEE_OTHER);
-    let roster = studios::roster(&app.state.db, id, today, today + chrono::Duration::weeks(8)).await.unwrap();
-    let scheduled = s.reception_days().dates_between(today, today + chrono::Duration::weeks(8));
+    let roster = studios::roster(&app.state.db, id, today, today + chrono::Duration::weeks(8) - chrono::Duration::days(1)).await.unwrap();
+    let scheduled = s.reception_days().dates_between(today, today + chrono::Duration::weeks(8) - chrono::Duration::days(1));
     assert!(scheduled.iter().all(|d| roster.get(d).is_some_and(|m| !m.is_empty())), "every reception day has someone on duty");
     assert_eq!(roster[&NaiveDate::parse_from_str(&next, "%Y-%m-%d").unwrap()], vec![member_ids[0]]);
     assert!(roster.values().flatten().all(|m| member_ids[..2].contains(m)), "only the studio's members");
