@@ -6,6 +6,7 @@ pub mod app;
 pub mod demands;
 pub mod demo;
 pub mod org;
+pub mod proposals;
 pub mod studios;
 pub mod tracking;
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

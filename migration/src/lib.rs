@@ -6,6 +6,7 @@ mod m20261126_000001_foundation;
 mod m20261126_000002_org;
 mod m20261126_000003_demands;
 mod m20261126_000004_studios;
+mod m20261126_000005_proposals;
 mod util;
 
 pub struct Migrator;
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000002_org::Migration),
             Box::new(m20261126_000003_demands::Migration),
             Box::new(m20261126_000004_studios::Migration),
+            Box::new(m20261126_000005_proposals::Migration),
         ]
     }
 }

@@ -5,7 +5,7 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
-use crate::util::index;
+use crate::util::{index, Committees, Members, Users, Places, Groups};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -114,36 +114,6 @@ enum Demands {
     ReceptionId,
     ConvertedKind,
     ConvertedId,
-}
-
-#[derive(DeriveIden)]
-enum Committees {
-    Table,
-    Id,
-}
-
-#[derive(DeriveIden)]
-enum Members {
-    Table,
-    Id,
-}
-
-#[derive(DeriveIden)]
-enum Groups {
-    Table,
-    Id,
-}
-
-#[derive(DeriveIden)]
-enum Places {
-    Table,
-    Id,
-}
-
-#[derive(DeriveIden)]
-enum Users {
-    Table,
-    Id,
 }
 
 /// The categories every committee starts with; staff edit the list afterwards.

@@ -12,3 +12,46 @@ pub async fn index(m: &SchemaManager<'_>, name: &str, table: impl IntoIden + 'st
     }
     m.create_index(i).await
 }
+
+/// Tables later migrations point foreign keys at.
+#[derive(DeriveIden)]
+pub enum Committees {
+    Table,
+    Id,
+}
+
+#[derive(DeriveIden)]
+pub enum Members {
+    Table,
+    Id,
+}
+
+#[derive(DeriveIden)]
+pub enum Units {
+    Table,
+    Id,
+}
+
+#[derive(DeriveIden)]
+pub enum Users {
+    Table,
+    Id,
+}
+
+#[derive(DeriveIden)]
+pub enum Places {
+    Table,
+    Id,
+}
+
+#[derive(DeriveIden)]
+pub enum Groups {
+    Table,
+    Id,
+}
+
+#[derive(DeriveIden)]
+pub enum Plenaries {
+    Table,
+    Id,
+}

@@ -323,6 +323,7 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("err.collective_plenary_only", "界别、小组名义的提案只能在全体会议期间提交", "Sectors and groups submit only during the plenary session"),
     ("err.plenary_window", "不在大会提案征集期内（会前三个月至截止日期）", "Outside the plenary proposal period (three months before the session to its deadline)"),
     ("err.extension_not_later", "延期后的期限须晚于现期限", "The extended deadline must be later than the current one"),
+    ("err.no_session", "请先在届次会议中设置本次会议，提案按会议编号", "Set up the plenary session first: proposals are numbered per session"),
     ("err.extension_too_long", "办理期限自交办之日起最长不超过6个月", "The deadline may be at most six months after assignment"),
     ("nav.studios", "委员工作室", "Member studios"),
     ("nav.receptions", "接待记录", "Receptions"),

@@ -10,4 +10,5 @@ mod demands;
 mod foundation;
 mod members;
 mod org;
+mod proposals;
 mod studios;

@@ -1,0 +1,337 @@
+//! Proposals in the database: drafts with their signers, and every move of the life cycle
+//! written with its timeline event and audit record in one transaction. Filing numbers come from
+//! `MAX(seq) + 1` under a unique index; a clash with a concurrent filing is retried, so numbers
+//! are never repeated and never skipped.
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, Func};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set,
+    SqlErr, TransactionSession, TransactionTrait,
+};
+
+use crate::app::audit::{self, Who};
+use crate::app::error::{AppError, AppResult};
+use crate::proposals::model::{self, ProposalAction, ProposalActor, ProposalKind, ProposalState};
+use crate::tracking::store::{self as tracking, NewEvent};
+
+pub mod proposal {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "proposals")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub committee_id: i64,
+        /// The plenary session it belongs to (numbering runs per session).
+        pub session_id: Option<i64>,
+        pub kind: String,
+        pub title: String,
+        pub body: String,
+        /// "member", "sector", "group", "organization" or "special_committee".
+        pub submitter_kind: String,
+        /// The sector, group or organisation submitting, when not members.
+        pub submitter_name: String,
+        pub suggested_units: String,
+        pub state: String,
+        pub seq: Option<i32>,
+        pub number: Option<String>,
+        /// The host proposal when merged (并案).
+        pub host_id: Option<i64>,
+        /// The reason of a return, a refusal or a conversion.
+        pub reason: Option<String>,
+        pub key_proposal: bool,
+        pub disclose: bool,
+        pub mode: Option<String>,
+        pub assigned_at: Option<Date>,
+        pub deadline: Option<Date>,
+        pub rehandled: i32,
+        pub created_by: Option<i64>,
+        pub submitted_at: Option<DateTimeUtc>,
+        pub filed_at: Option<DateTimeUtc>,
+        pub answered_at: Option<DateTimeUtc>,
+        pub concluded_at: Option<DateTimeUtc>,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod signer {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "proposal_signers")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub proposal_id: i64,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub member_id: i64,
+        /// 0 = the lead proposer, then the co-signers in order.
+        pub position: i32,
+        pub confirmed_at: Option<DateTimeUtc>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub use proposal::Model as Proposal;
+
+pub const ITEM_TYPE: &str = "proposal";
+
+impl Proposal {
+    pub fn state(&self) -> ProposalState {
+        ProposalState::from_code(&self.state).unwrap_or(ProposalState::Draft)
+    }
+}
+
+/// A validated new proposal by members: the lead proposer first, then the co-signers.
+#[derive(Clone, Debug)]
+pub struct NewProposal {
+    pub kind: ProposalKind,
+    pub session_id: Option<i64>,
+    pub title: String,
+    pub body: String,
+    pub suggested_units: String,
+    pub lead_member_id: i64,
+    pub cosigner_ids: Vec<i64>,
+}
+
+/// Saves a draft with its signers (the lead proposer counts as confirmed).
+pub async fn create_draft(db: &impl TransactionTrait, committee_id: i64, p: &NewProposal, who: &Who) -> Result<Proposal, DbErr> {
+    let txn = db.begin().await?;
+    let now = Utc::now();
+    let saved = proposal::ActiveModel {
+        committee_id: Set(committee_id),
+        session_id: Set(p.session_id),
+        kind: Set(p.kind.as_str().into()),
+        title: Set(p.title.clone()),
+        body: Set(p.body.clone()),
+        submitter_kind: Set("member".into()),
+        submitter_name: Set(String::new()),
+        suggested_units: Set(p.suggested_units.clone()),
+        state: Set(ProposalState::Draft.as_str().into()),
+        key_proposal: Set(false),
+        disclose: Set(false),
+        rehandled: Set(0),
+        created_by: Set(who.actor_id),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let signers = std::iter::once(p.lead_member_id).chain(p.cosigner_ids.iter().copied()).enumerate().map(|(i, m)| signer::ActiveModel {
+        proposal_id: Set(saved.id),
+        member_id: Set(m),
+        position: Set(i as i32),
+        confirmed_at: Set((i == 0).then_some(now)),
+    });
+    signer::Entity::insert_many(signers).exec(&txn).await?;
+    event(&txn, &saved, who, Move { action: "create", from: None, to: ProposalState::Draft, comment: "", at: now }).await?;
+    audit::record(&txn, who, "create", ITEM_TYPE, saved.id, format!("起草提案《{}》", saved.title)).await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+pub async fn find(db: &impl ConnectionTrait, committee_id: i64, id: i64) -> Result<Option<Proposal>, DbErr> {
+    proposal::Entity::find_by_id(id).filter(proposal::Column::CommitteeId.eq(committee_id)).one(db).await
+}
+
+/// The signers in order: (member id, confirmed).
+pub async fn signers(db: &impl ConnectionTrait, proposal_id: i64) -> Result<Vec<(i64, bool)>, DbErr> {
+    let rows = signer::Entity::find().filter(signer::Column::ProposalId.eq(proposal_id)).order_by_asc(signer::Column::Position).all(db).await?;
+    Ok(rows.into_iter().map(|s| (s.member_id, s.confirmed_at.is_some())).collect())
+}
+
+/// What `member_id` is to a proposal, as the state machine sees actors.
+pub async fn role_of(db: &impl ConnectionTrait, p: &Proposal, member_id: i64) -> Result<Option<ProposalActor>, DbErr> {
+    Ok(signers(db, p.id).await?.iter().position(|(m, _)| *m == member_id).map(|i| if i == 0 { ProposalActor::Lead } else { ProposalActor::CoSigner }))
+}
+
+/// Changes the text of a draft; only its lead proposer may, and only while it is editable.
+pub async fn edit(db: &impl TransactionTrait, p: &Proposal, actor: Option<ProposalActor>, title: &str, body: &str, who: &Who) -> AppResult<Proposal> {
+    if actor != Some(ProposalActor::Lead) {
+        return Err(AppError::Forbidden);
+    }
+    if !p.state().editable() {
+        return Err(AppError::invalid("action", "err.wrong_state"));
+    }
+    let txn = db.begin().await?;
+    let mut am = p.clone().into_active_model();
+    am.title = Set(title.to_string());
+    am.body = Set(body.to_string());
+    am.updated_at = Set(Utc::now());
+    let saved = am.update(&txn).await?;
+    audit::record(&txn, who, "update", ITEM_TYPE, p.id, format!("修改提案《{title}》")).await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// One move as the timeline records it.
+struct Move<'a> {
+    action: &'a str,
+    from: Option<ProposalState>,
+    to: ProposalState,
+    comment: &'a str,
+    at: DateTime<Utc>,
+}
+
+async fn event(txn: &impl ConnectionTrait, p: &Proposal, who: &Who, m: Move<'_>) -> Result<(), DbErr> {
+    let e = NewEvent {
+        committee_id: p.committee_id,
+        item_type: ITEM_TYPE,
+        item_id: p.id,
+        actor_id: who.actor_id,
+        actor_name: &who.actor_name,
+        action: m.action,
+        from_state: m.from.map(ProposalState::as_str),
+        to_state: Some(m.to.as_str()),
+        comment: m.comment,
+    };
+    tracking::record_at(txn, e, m.at).await
+}
+
+/// A co-signer confirms; the last confirmation sends the proposal in.
+pub async fn cosign(db: &impl TransactionTrait, p: &Proposal, member_id: i64, who: &Who) -> AppResult<Proposal> {
+    let txn = db.begin().await?;
+    let list = signers(&txn, p.id).await?;
+    let Some(pos) = list.iter().position(|(m, _)| *m == member_id).filter(|i| *i > 0) else {
+        return Err(AppError::Forbidden);
+    };
+    if list[pos].1 {
+        return Err(AppError::invalid("action", "err.wrong_state"));
+    }
+    let last = list.iter().enumerate().all(|(i, (_, confirmed))| *confirmed || i == pos);
+    let to = model::apply(p.state(), ProposalAction::CoSign { last }, ProposalActor::CoSigner).map_err(|e| AppError::invalid("action", e.key()))?;
+    let now = Utc::now();
+    signer::Entity::update_many()
+        .col_expr(signer::Column::ConfirmedAt, Expr::value(now))
+        .filter(signer::Column::ProposalId.eq(p.id))
+        .filter(signer::Column::MemberId.eq(member_id))
+        .exec(&txn)
+        .await?;
+    let mut am = p.clone().into_active_model();
+    am.state = Set(to.as_str().into());
+    if to == ProposalState::Submitted {
+        am.submitted_at = Set(Some(now));
+    }
+    am.updated_at = Set(now);
+    let saved = am.update(&txn).await?;
+    event(&txn, p, who, Move { action: "cosign", from: Some(p.state()), to, comment: "", at: now }).await?;
+    audit::record(&txn, who, "cosign", ITEM_TYPE, p.id, format!("附议提案《{}》", p.title)).await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// Moves a proposal (other than co-signing and filing) and records why.
+pub async fn transition(db: &impl TransactionTrait, p: &Proposal, action: ProposalAction, actor: ProposalActor, reason: &str, who: &Who) -> AppResult<Proposal> {
+    let from = p.state();
+    let to = model::apply(from, action, actor).map_err(|e| AppError::invalid("action", e.key()))?;
+    if matches!(action, ProposalAction::Return | ProposalAction::Reject | ProposalAction::Convert { .. }) && reason.trim().is_empty() {
+        return Err(AppError::invalid("reason", "err.required"));
+    }
+    let now = Utc::now();
+    let mut am = p.clone().into_active_model();
+    am.state = Set(to.as_str().into());
+    am.updated_at = Set(now);
+    if to == ProposalState::Submitted {
+        am.submitted_at = Set(Some(now));
+    }
+    if !reason.trim().is_empty() {
+        am.reason = Set(Some(reason.trim().to_string()));
+    }
+    let name = action_name(action);
+    let txn = db.begin().await?;
+    let saved = am.update(&txn).await?;
+    event(&txn, p, who, Move { action: name, from: Some(from), to, comment: reason.trim(), at: now }).await?;
+    audit::record(&txn, who, name, ITEM_TYPE, p.id, format!("提案《{}》：{} → {}", p.title, from.as_str(), to.as_str())).await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+fn action_name(a: ProposalAction) -> &'static str {
+    match a {
+        ProposalAction::Submit { .. } => "submit",
+        ProposalAction::CoSign { .. } => "cosign",
+        ProposalAction::Withdraw => "withdraw",
+        ProposalAction::Return => "return",
+        ProposalAction::Accept => "accept",
+        ProposalAction::File => "file",
+        ProposalAction::Merge => "merge",
+        ProposalAction::Reject => "reject",
+        ProposalAction::Convert { .. } => "convert",
+        ProposalAction::Assign => "assign",
+        ProposalAction::Object { .. } => "object",
+        ProposalAction::Answer => "answer",
+        ProposalAction::Rate { .. } => "rate",
+        ProposalAction::Conclude { .. } => "conclude",
+    }
+}
+
+/// 立案: gives the proposal the next number of its session in the committee's `format`.
+/// Concurrent filings that pick the same number collide on the unique index (or, on SQLite, on
+/// the write lock); the loser starts over with a fresh transaction.
+pub async fn file(db: &impl TransactionTrait, p: &Proposal, format: &str, who: &Who) -> AppResult<Proposal> {
+    let to = model::apply(p.state(), ProposalAction::File, ProposalActor::Staff).map_err(|e| AppError::invalid("action", e.key()))?;
+    let session = p.session_id.ok_or(AppError::invalid("session_id", "err.no_session"))?;
+    let mut attempt = 0;
+    loop {
+        let txn = db.begin().await?;
+        match file_once(&txn, p, session, format, to, who).await {
+            Ok(saved) => match txn.commit().await {
+                Ok(()) => return Ok(saved),
+                Err(e) if retryable(&e) && attempt < 20 => {}
+                Err(e) => return Err(e.into()),
+            },
+            Err(e) if retryable(&e) && attempt < 20 => {
+                let _ = txn.rollback().await;
+            }
+            Err(e) => return Err(e.into()),
+        }
+        attempt += 1;
+        tokio::time::sleep(Duration::from_millis(5 * attempt)).await;
+    }
+}
+
+async fn file_once(txn: &impl ConnectionTrait, p: &Proposal, session: i64, format: &str, to: ProposalState, who: &Who) -> Result<Proposal, DbErr> {
+    let current: Option<i64> = proposal::Entity::find()
+        .filter(proposal::Column::CommitteeId.eq(p.committee_id))
+        .filter(proposal::Column::SessionId.eq(session))
+        .select_only()
+        .column_as(Expr::expr(Func::max(Expr::col(proposal::Column::Seq))).cast_as(sea_orm::sea_query::Alias::new("BIGINT")), "m")
+        .into_tuple::<Option<i64>>()
+        .one(txn)
+        .await?
+        .flatten();
+    let seq = current.unwrap_or(0) as i32 + 1;
+    let now = Utc::now();
+    let number = model::format_number(format, model::year_of((now + chrono::Duration::hours(8)).date_naive()), seq as u32);
+    let mut am = p.clone().into_active_model();
+    am.state = Set(to.as_str().into());
+    am.seq = Set(Some(seq));
+    am.number = Set(Some(number.clone()));
+    am.filed_at = Set(Some(now));
+    am.updated_at = Set(now);
+    let saved = am.update(txn).await?;
+    event(txn, p, who, Move { action: "file", from: Some(p.state()), to, comment: &number, at: now }).await?;
+    audit::record(txn, who, "file", ITEM_TYPE, p.id, format!("提案《{}》立案 {number}", p.title)).await?;
+    Ok(saved)
+}
+
+/// A clash another try can resolve: the number was taken meanwhile, or SQLite's writer lock.
+fn retryable(e: &DbErr) -> bool {
+    matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) || {
+        let text = e.to_string();
+        text.contains("database is locked") || text.contains("could not serialize")
+    }
+}
