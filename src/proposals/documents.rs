@@ -461,13 +461,4 @@ mod tests {
         assert_eq!(chinese_date(date(2023, 11, 20)), "二〇二三年十一月二十日");
         assert_eq!(chinese_date(date(2000, 2, 29)), "二〇〇〇年二月二十九日");
     }
-
-    /// Writes both documents to /tmp for a look in Word or python-docx:
-    /// `cargo test --lib proposals::documents -- --ignored`.
-    #[test]
-    #[ignore]
-    fn write_samples_to_tmp() {
-        std::fs::write("/tmp/p.docx", proposal_docx(&proposal())).unwrap();
-        std::fs::write("/tmp/r.docx", reply_docx(&reply())).unwrap();
-    }
 }
