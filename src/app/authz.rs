@@ -41,6 +41,12 @@ pub enum Action {
     ManageStudios,
     /// Record a reception session (a member only at the studios it serves).
     RecordReceptions,
+    /// See proposals (a member those it signs, while drafts).
+    ViewProposals,
+    /// Review, return, file, refuse and convert proposals.
+    ManageProposals,
+    /// Draft proposals and sign them (members).
+    DraftProposals,
 }
 
 /// The committee an object belongs to, with that committee's ancestors (parent first), so the
@@ -78,6 +84,9 @@ pub fn may(actor: &Actor, action: Action, target: &Target) -> bool {
         Action::ManageStudios => own && matches!(role, Admin | Staff),
         Action::ViewStudios => own && matches!(role, Admin | Staff | Leader | Member),
         Action::RegisterDemands | Action::MessageCitizens | Action::RecordReceptions => own && matches!(role, Admin | Staff | Member),
+        Action::ViewProposals => own && matches!(role, Admin | Staff | Leader | Member),
+        Action::ManageProposals => own && matches!(role, Admin | Staff),
+        Action::DraftProposals => own && role == Member,
     }
 }
 
@@ -134,6 +143,9 @@ mod tests {
             (ViewStudios, "ATLM", "", ""),
             (ManageStudios, "AT", "", ""),
             (RecordReceptions, "ATM", "", ""),
+            (ViewProposals, "ATLM", "", ""),
+            (ManageProposals, "AT", "", ""),
+            (DraftProposals, "M", "", ""),
         ];
         let own = Target { committee_id: 10, ancestors: &[1] };
         let child = Target { committee_id: 20, ancestors: &[10, 1] };

@@ -61,9 +61,10 @@ impl Shell {
 
 fn nav_for(actor: &Actor, path: &str) -> Vec<NavItem> {
     let own = Target::own(actor);
-    let entries: [(&str, &str, Option<Action>); 9] = [
+    let entries: [(&str, &str, Option<Action>); 10] = [
         ("/", "nav.home", None),
         ("/demands", "nav.demands", Some(Action::ViewDemands)),
+        ("/proposals", "nav.proposals", Some(Action::ViewProposals)),
         ("/studios", "nav.studios", Some(Action::ViewStudios)),
         ("/receptions", "nav.receptions", Some(Action::ViewStudios)),
         ("/members", "nav.members", Some(Action::ViewMembers)),
@@ -203,11 +204,11 @@ mod tests {
     #[test]
     fn navigation_fits_the_role() {
         let hrefs = |r| nav_for(&actor(r), "/users").into_iter().map(|n| n.href).collect::<Vec<_>>();
-        assert_eq!(hrefs(Role::Admin), ["/", "/demands", "/studios", "/receptions", "/members", "/org/sectors", "/users", "/committees"]);
-        assert_eq!(hrefs(Role::Staff), ["/", "/demands", "/studios", "/receptions", "/members", "/org/sectors"]);
+        assert_eq!(hrefs(Role::Admin), ["/", "/demands", "/proposals", "/studios", "/receptions", "/members", "/org/sectors", "/users", "/committees"]);
+        assert_eq!(hrefs(Role::Staff), ["/", "/demands", "/proposals", "/studios", "/receptions", "/members", "/org/sectors"]);
         assert_eq!(hrefs(Role::Unit), ["/", "/demands", "/members"]);
         assert_eq!(hrefs(Role::Auditor), ["/", "/audit"]);
-        assert_eq!(hrefs(Role::Member), ["/", "/demands", "/studios", "/receptions", "/members"]);
+        assert_eq!(hrefs(Role::Member), ["/", "/demands", "/proposals", "/studios", "/receptions", "/members"]);
         assert!(nav_for(&actor(Role::Admin), "/users").iter().any(|n| n.href == "/users" && n.active));
     }
 

@@ -98,14 +98,14 @@ pub async fn load(txn: &DatabaseTransaction, ctx: Context<'_>) -> AppResult<()> 
     for (i, (group, name, kind, weekday, month_days, concerns, solved)) in STUDIOS.into_iter().enumerate() {
         let g = groups.iter().find(|g| g.name == group).ok_or_else(|| AppError::Internal(anyhow::anyhow!("demo group {group} missing")))?;
         let member_ids: Vec<i64> = members::all(txn, cid, &MemberFilter { group_ids: Some(vec![g.id]), ..Default::default() }).await?.into_iter().map(|m| m.id).collect();
-        let street = g.place_id.and_then(|p| places.iter().find(|x| x.id == p));
         let data = StudioData {
             name: name.to_string(),
             kind,
             group_id: Some(g.id),
             place_id: g.place_id,
             address: match kind {
-                StudioKind::Offline => format!("{}党群服务中心", street.map(|s| s.name.as_str()).unwrap_or("")),
+                // The place (the street) is shown before the address already.
+                StudioKind::Offline => "党群服务中心".to_string(),
                 StudioKind::Online => String::new(),
             },
             room: if kind == StudioKind::Offline { format!("{}0{}室", 1 + i % 3, 1 + i % 5) } else { String::new() },

@@ -2,5 +2,19 @@
 //! replies and the proposers' ratings to 办结, with the formal documents.
 pub mod documents;
 pub mod model;
+pub mod pages;
 pub mod similar;
 pub mod store;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::app::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/proposals", get(pages::list).post(pages::create))
+        .route("/proposals/new", get(pages::new))
+        .route("/proposals/{id}", get(pages::detail))
+        .route("/proposals/{id}/act", post(pages::act))
+}

@@ -335,3 +335,49 @@ fn retryable(e: &DbErr) -> bool {
         text.contains("database is locked") || text.contains("could not serialize")
     }
 }
+
+/// Proposals of a committee, latest first: for a member those it signs (drafts included), for
+/// others those sent in; optionally in one state.
+pub async fn list(db: &impl ConnectionTrait, committee_id: i64, state: Option<ProposalState>, signed_by: Option<i64>, limit: u64) -> Result<Vec<Proposal>, DbErr> {
+    let mut q = proposal::Entity::find().filter(proposal::Column::CommitteeId.eq(committee_id));
+    match signed_by {
+        Some(m) => {
+            let sub = sea_orm::sea_query::Query::select().column(signer::Column::ProposalId).from(signer::Entity).and_where(signer::Column::MemberId.eq(m)).to_owned();
+            q = q.filter(proposal::Column::Id.in_subquery(sub));
+        }
+        None => {
+            q = q.filter(proposal::Column::State.is_not_in([ProposalState::Draft.as_str(), ProposalState::CollectingSignatures.as_str()]));
+        }
+    }
+    if let Some(s) = state {
+        q = q.filter(proposal::Column::State.eq(s.as_str()));
+    }
+    q.order_by_desc(proposal::Column::UpdatedAt).order_by_desc(proposal::Column::Id).limit(limit).all(db).await
+}
+
+/// The lead proposer of each given proposal.
+pub async fn leads(db: &impl ConnectionTrait, ids: &[i64]) -> Result<std::collections::HashMap<i64, i64>, DbErr> {
+    let rows: Vec<(i64, i64)> = signer::Entity::find()
+        .filter(signer::Column::ProposalId.is_in(ids.to_vec()))
+        .filter(signer::Column::Position.eq(0))
+        .select_only()
+        .column(signer::Column::ProposalId)
+        .column(signer::Column::MemberId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().collect())
+}
+
+/// (id, number, title) of the other proposals sent in for the same session, to compare titles.
+pub async fn titles_of_session(db: &impl ConnectionTrait, committee_id: i64, session_id: Option<i64>, except: i64) -> Result<Vec<(i64, Option<String>, String)>, DbErr> {
+    let mut q = proposal::Entity::find()
+        .filter(proposal::Column::CommitteeId.eq(committee_id))
+        .filter(proposal::Column::Id.ne(except))
+        .filter(proposal::Column::State.is_not_in([ProposalState::Draft.as_str(), ProposalState::CollectingSignatures.as_str()]));
+    q = match session_id {
+        Some(s) => q.filter(proposal::Column::SessionId.eq(s)),
+        None => q.filter(proposal::Column::SessionId.is_null()),
+    };
+    q.select_only().column(proposal::Column::Id).column(proposal::Column::Number).column(proposal::Column::Title).into_tuple().all(db).await
+}

@@ -105,3 +105,45 @@ async fn concurrent_filing_gives_unique_gap_free_numbers() {
     let p = draft(&app, &f, 13, &[], "关于草稿的建议").await;
     assert!(matches!(store::file(&db, &p, "第{seq}号", &who("staff")).await, Err(AppError::Invalid(_))));
 }
+
+#[tokio::test]
+async fn a_member_drafts_and_submits_and_staff_review_and_file_through_the_pages() {
+    use axum::http::StatusCode;
+    let app = TestApp::demo().await;
+    let member = app.login("member").await;
+    let body = "我区老旧小区数量多、设施陈旧，居民出行不便。建议将加装电梯纳入年度改造计划，由财政给予补贴，并简化审批流程。";
+    let bad = member.post_form("/proposals", &[("kind", "regular"), ("title", "短"), ("body", "太短")]).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.text.contains("标题须为5至100字") && bad.text.contains("50至10000字"));
+    let res = member.post_form("/proposals", &[("kind", "plenary"), ("title", "关于加快老旧小区加装电梯的建议"), ("body", body), ("suggested_units", "区住房和城乡建设局")]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
+    let path = res.location().to_string();
+    let id = path.rsplit('/').next().unwrap();
+
+    // Staff do not see a draft; a 大会提案 outside its session's window cannot be sent in.
+    let staff = app.login("staff").await;
+    assert_eq!(staff.get(&path).await.status, StatusCode::NOT_FOUND);
+    let refused = member.post_form(&format!("{path}/act"), &[("action", "submit")]).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.text.contains("不在大会提案征集期内"), "{}", refused.text);
+
+    // As a 平时提案 it goes in; staff review it and file it with the session's first number.
+    let f = fixture(&app).await;
+    let p = store::find(&app.state.db, f.committee_id, id.parse().unwrap()).await.unwrap().unwrap();
+    let mut am: xieshang::proposals::store::proposal::ActiveModel = p.into();
+    am.kind = sea_orm::Set("regular".into());
+    sea_orm::ActiveModelTrait::update(am, &app.state.db).await.unwrap();
+    assert_eq!(member.post_form(&format!("{path}/act"), &[("action", "submit")]).await.status, StatusCode::SEE_OTHER);
+    assert!(staff.get("/proposals").await.text.contains("关于加快老旧小区加装电梯的建议"));
+    let page = staff.get(&path).await.text;
+    assert!(page.contains("初审通过") && page.contains("退回修改") && !page.contains("立案</button>"));
+    let no_reason = staff.post_form(&format!("{path}/act"), &[("action", "return"), ("reason", "")]).await;
+    assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(member.post_form(&format!("{path}/act"), &[("action", "accept")]).await.status, StatusCode::FORBIDDEN, "members do not review");
+    staff.post_form(&format!("{path}/act"), &[("action", "accept")]).await;
+    let filed = staff.post_form(&format!("{path}/act"), &[("action", "file")]).await;
+    assert_eq!(filed.status, StatusCode::SEE_OTHER);
+    let page = member.get(&path).await.text;
+    assert!(page.contains("第001号") && page.contains("已立案"), "{page}");
+    assert_eq!(app.login("unit").await.get("/proposals").await.status, StatusCode::FORBIDDEN);
+}

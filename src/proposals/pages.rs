@@ -1,0 +1,443 @@
+//! Proposal pages: members draft (alone or jointly), co-signers confirm, staff review, return
+//! with a reason, file with the session's next number, merge, refuse or convert; everyone who
+//! may see a proposal sees its signers and timeline.
+use askama::Template;
+use axum::extract::{Form, Path, Query, State};
+use axum::response::Response;
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use crate::app::AppState;
+use crate::app::audit::Who;
+use crate::app::auth::Actor;
+use crate::app::authz::{Action, Target, authorize, may};
+use crate::app::error::{AppError, AppResult, FieldError};
+use crate::app::forms::{Check, FormErrors, ListFields, ListForm};
+use crate::app::shell::{Authed, Shell, html, local_time, redirect_with_flash};
+use crate::demands::pages::today;
+use crate::org::members::{self, MemberFilter};
+use crate::org::model::Role;
+use crate::org::terms::{self, ordinal};
+use crate::org::values::MemberStatus;
+use crate::proposals::model::{self, DEFAULT_NUMBER_FORMAT, NOT_FILING_GROUNDS, ProposalAction, ProposalActor, ProposalKind, ProposalState};
+use crate::proposals::similar;
+use crate::proposals::store::{self, NewProposal, Proposal};
+use crate::studios::model::choices;
+use crate::tracking::store as tracking;
+
+/// A plenary session as proposals refer to it.
+#[derive(Clone, Debug)]
+pub struct Session {
+    pub id: i64,
+    pub name: String,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+}
+
+/// The current term's sessions, latest first.
+async fn sessions(state: &AppState, committee_id: i64) -> AppResult<Vec<Session>> {
+    let Some(term) = terms::terms(&state.db, committee_id).await?.into_iter().next() else { return Ok(vec![]) };
+    let mut list: Vec<Session> = terms::plenaries(&state.db, term.id)
+        .await?
+        .into_iter()
+        .map(|p| Session { id: p.id, name: format!("{}届{}次会议", ordinal(term.number), ordinal(p.number)), start: p.start_date, end: p.end_date })
+        .collect();
+    list.reverse();
+    Ok(list)
+}
+
+/// The session a proposal sent in on `day` belongs to: the one whose 大会提案 window holds the
+/// day, else the latest that has begun (平时提案 between sessions), else the next one.
+fn session_for(list: &[Session], day: NaiveDate) -> Option<&Session> {
+    list.iter()
+        .find(|s| {
+            let (a, b) = model::plenary_window(s.start, s.end);
+            a <= day && day <= b
+        })
+        .or_else(|| list.iter().find(|s| s.start <= day))
+        .or_else(|| list.last())
+}
+
+/// The member behind a member account, if any.
+async fn own_member(state: &AppState, actor: &Actor) -> AppResult<Option<i64>> {
+    Ok(members::linked_to(&state.db, actor.user_id).await?.filter(|m| m.committee_id == actor.committee_id).map(|m| m.id))
+}
+
+struct Row {
+    id: i64,
+    number: String,
+    title: String,
+    kind: &'static str,
+    state: &'static str,
+    lead: String,
+    updated: String,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    state: String,
+}
+
+#[derive(Template)]
+#[template(path = "proposals/list.html")]
+struct ListPage {
+    shell: Shell,
+    rows: Vec<Row>,
+    states: Vec<(&'static str, &'static str)>,
+    q: ListQuery,
+    can_draft: bool,
+    mine_only: bool,
+}
+
+pub async fn list(State(state): State<AppState>, a: Authed, Query(q): Query<ListQuery>) -> AppResult<Response> {
+    authorize(&a.actor, Action::ViewProposals, &Target::own(&a.actor))?;
+    let cid = a.actor.committee_id;
+    // Members see the proposals they sign (drafts included); others everything sent in.
+    let mine = if a.actor.role == Role::Member { Some(own_member(&state, &a.actor).await?.unwrap_or(-1)) } else { None };
+    let list = store::list(&state.db, cid, ProposalState::from_code(q.state.trim()), mine, 200).await?;
+    let leads = store::leads(&state.db, &list.iter().map(|p| p.id).collect::<Vec<_>>()).await?;
+    let names = members::names(&state.db, &leads.values().copied().collect::<Vec<_>>()).await?;
+    let shell = a.ctx.shell;
+    let rows = list
+        .iter()
+        .map(|p| Row {
+            id: p.id,
+            number: p.number.clone().unwrap_or_default(),
+            title: p.title.clone(),
+            kind: shell.t(&format!("proposal.kind.{}", p.kind)),
+            state: shell.t(p.state().label_key()),
+            lead: leads.get(&p.id).and_then(|m| names.get(m)).cloned().unwrap_or_default(),
+            updated: local_time(&p.updated_at),
+        })
+        .collect();
+    let states = ProposalState::ALL.iter().map(|s| (s.as_str(), shell.t(s.label_key()))).collect();
+    let can_draft = may(&a.actor, Action::DraftProposals, &Target::own(&a.actor));
+    html(&ListPage { shell, rows, states, q, can_draft, mine_only: mine.is_some() })
+}
+
+/// The draft form as sent.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct DraftInput {
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    suggested_units: String,
+    #[serde(default)]
+    cosigner_ids: Vec<String>,
+}
+
+impl ListFields for DraftInput {
+    const LISTS: &'static [&'static str] = &["cosigner_ids"];
+}
+
+/// A checked draft.
+#[derive(Debug)]
+struct Draft {
+    kind: ProposalKind,
+    title: String,
+    body: String,
+    suggested_units: String,
+    cosigner_ids: Vec<i64>,
+}
+
+/// Checks a draft: one subject (a title of 5–100 characters), a body of 50–10,000, co-signers
+/// among the members in office other than the lead proposer.
+fn parse_draft(f: &DraftInput, members: &[i64], lead: i64) -> Result<Draft, Vec<FieldError>> {
+    let mut c = Check::default();
+    let kind = c.take(ProposalKind::from_code(f.kind.trim()).ok_or(FieldError::new("kind", "err.choice")));
+    let title = crate::org::values::normalize_text(&f.title);
+    if !(5..=100).contains(&title.chars().count()) {
+        c.add(FieldError::new("title", "err.proposal_title"));
+    }
+    let body = f.body.trim().to_string();
+    if !(50..=10_000).contains(&body.chars().count()) {
+        c.add(FieldError::new("body", "err.proposal_body"));
+    }
+    let units = crate::org::values::normalize_text(&f.suggested_units);
+    if units.chars().count() > 200 {
+        c.add(FieldError::new("suggested_units", "err.too_long"));
+    }
+    let others: Vec<i64> = members.iter().copied().filter(|m| *m != lead).collect();
+    let cosigners = c.take(choices("cosigner_ids", &f.cosigner_ids, &others));
+    match (kind, cosigners, c.is_ok()) {
+        (Some(kind), Some(cosigner_ids), true) => Ok(Draft { kind, title, body, suggested_units: units, cosigner_ids }),
+        _ => Err(c.0),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "proposals/new.html")]
+struct NewPage {
+    shell: Shell,
+    f: DraftInput,
+    members: Vec<(i64, String)>,
+    session: String,
+    errors: FormErrors,
+}
+
+async fn in_office(state: &AppState, cid: i64) -> AppResult<Vec<(i64, String)>> {
+    let f = MemberFilter { status: Some(MemberStatus::InOffice), ..Default::default() };
+    Ok(members::all(&state.db, cid, &f).await?.into_iter().map(|m| (m.id, m.name)).collect())
+}
+
+async fn new_page(state: &AppState, a: Authed, f: DraftInput, errors: &[FieldError]) -> AppResult<Response> {
+    let cid = a.actor.committee_id;
+    let me = own_member(state, &a.actor).await?;
+    let members = in_office(state, cid).await?.into_iter().filter(|(id, _)| Some(*id) != me).collect();
+    let session = session_for(&sessions(state, cid).await?, today()).map(|s| s.name.clone()).unwrap_or_default();
+    let shell = a.ctx.shell;
+    let mut res = html(&NewPage { errors: FormErrors::new(shell.lang, errors), shell, f, members, session })?;
+    if !errors.is_empty() {
+        *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(res)
+}
+
+pub async fn new(State(state): State<AppState>, a: Authed) -> AppResult<Response> {
+    authorize(&a.actor, Action::DraftProposals, &Target::own(&a.actor))?;
+    new_page(&state, a, DraftInput { kind: "plenary".into(), ..Default::default() }, &[]).await
+}
+
+pub async fn create(State(state): State<AppState>, a: Authed, ListForm(f): ListForm<DraftInput>) -> AppResult<Response> {
+    authorize(&a.actor, Action::DraftProposals, &Target::own(&a.actor))?;
+    let cid = a.actor.committee_id;
+    let Some(me) = own_member(&state, &a.actor).await? else { return Err(AppError::Forbidden) };
+    let ids: Vec<i64> = in_office(&state, cid).await?.iter().map(|m| m.0).collect();
+    match parse_draft(&f, &ids, me) {
+        Ok(d) => {
+            let session_id = session_for(&sessions(&state, cid).await?, today()).map(|s| s.id);
+            let p = NewProposal {
+                kind: d.kind,
+                session_id,
+                title: d.title,
+                body: d.body,
+                suggested_units: d.suggested_units,
+                lead_member_id: me,
+                cosigner_ids: d.cosigner_ids,
+            };
+            let saved = store::create_draft(&state.db, cid, &p, &Who::actor(&a.actor, &a.ctx.info.ip)).await?;
+            Ok(redirect_with_flash(&a.ctx.info, &format!("/proposals/{}", saved.id), "flash.saved"))
+        }
+        Err(errors) => new_page(&state, a, f, &errors).await,
+    }
+}
+
+struct SignerRow {
+    name: String,
+    lead: bool,
+    confirmed: bool,
+}
+
+struct EventRow {
+    at: String,
+    who: String,
+    what: &'static str,
+    comment: String,
+}
+
+#[derive(Template)]
+#[template(path = "proposals/detail.html")]
+struct DetailPage {
+    shell: Shell,
+    p: Proposal,
+    kind: &'static str,
+    state: &'static str,
+    session: String,
+    signers: Vec<SignerRow>,
+    timeline: Vec<EventRow>,
+    /// Action forms this viewer may use now.
+    actions: Vec<&'static str>,
+    grounds: [&'static str; 10],
+    /// Proposals of the same session with similar titles: (id, number or title, score %).
+    similar: Vec<(i64, String, u32)>,
+    errors: FormErrors,
+}
+
+/// What the viewer is to this proposal, for the state machine.
+async fn actor_of(state: &AppState, a: &Actor, p: &Proposal) -> AppResult<Option<ProposalActor>> {
+    if may(a, Action::ManageProposals, &Target::own(a)) {
+        return Ok(Some(ProposalActor::Staff));
+    }
+    Ok(match own_member(state, a).await? {
+        Some(m) => store::role_of(&state.db, p, m).await?,
+        None => None,
+    })
+}
+
+/// The action forms offered, each checked against the state machine.
+fn actions_for(actor: Option<ProposalActor>, p: &Proposal, joint: bool) -> Vec<&'static str> {
+    use ProposalAction as A;
+    let Some(actor) = actor else { return vec![] };
+    let candidates: [(&str, ProposalAction); 8] = [
+        ("submit", A::Submit { joint }),
+        ("withdraw", A::Withdraw),
+        ("cosign", A::CoSign { last: false }),
+        ("accept", A::Accept),
+        ("return", A::Return),
+        ("file", A::File),
+        ("reject", A::Reject),
+        ("convert", A::Convert { consent: true }),
+    ];
+    candidates.into_iter().filter(|(_, action)| model::apply(p.state(), *action, actor).is_ok()).map(|(n, _)| n).collect()
+}
+
+async fn visible(state: &AppState, a: &Actor, id: i64) -> AppResult<Proposal> {
+    authorize(a, Action::ViewProposals, &Target::own(a))?;
+    let p = store::find(&state.db, a.committee_id, id).await?.ok_or(AppError::NotFound)?;
+    // Drafts and signature rounds are the signers' own until sent in.
+    let open = p.state().received() || actor_of(state, a, &p).await?.is_some_and(|r| r != ProposalActor::Staff);
+    if open { Ok(p) } else { Err(AppError::NotFound) }
+}
+
+async fn detail_page(state: &AppState, a: Authed, p: Proposal, errors: &[FieldError]) -> AppResult<Response> {
+    let cid = a.actor.committee_id;
+    let list = store::signers(&state.db, p.id).await?;
+    let names = members::names(&state.db, &list.iter().map(|s| s.0).collect::<Vec<_>>()).await?;
+    let signers = list.iter().enumerate().map(|(i, (m, c))| SignerRow { name: names.get(m).cloned().unwrap_or_default(), lead: i == 0, confirmed: *c }).collect();
+    let shell = a.ctx.shell;
+    let timeline = tracking::timeline(&state.db, store::ITEM_TYPE, p.id)
+        .await?
+        .into_iter()
+        .map(|e| EventRow { at: local_time(&e.at), who: e.actor_name, what: shell.lang.try_t(&format!("proposal.event.{}", e.action)).unwrap_or(""), comment: e.comment })
+        .collect();
+    let actor = actor_of(state, &a.actor, &p).await?;
+    let session = sessions(state, cid).await?.into_iter().find(|s| Some(s.id) == p.session_id).map(|s| s.name).unwrap_or_default();
+    let similar = if actor == Some(ProposalActor::Staff) && matches!(p.state(), ProposalState::Submitted | ProposalState::InReview) {
+        let others = store::titles_of_session(&state.db, cid, p.session_id, p.id).await?;
+        similar::most_similar(&p.title, &others.iter().map(|(id, _, t)| (*id, t.clone())).collect::<Vec<_>>(), 0.4, 5)
+            .into_iter()
+            .filter_map(|(id, score)| others.iter().find(|o| o.0 == id).map(|o| (id, o.1.clone().unwrap_or_else(|| o.2.clone()), (score * 100.0).round() as u32)))
+            .collect()
+    } else {
+        vec![]
+    };
+    let page = DetailPage {
+        errors: FormErrors::new(shell.lang, errors),
+        kind: shell.t(&format!("proposal.kind.{}", p.kind)),
+        state: shell.t(p.state().label_key()),
+        actions: actions_for(actor, &p, list.len() > 1),
+        grounds: NOT_FILING_GROUNDS,
+        session,
+        signers,
+        timeline,
+        similar,
+        shell,
+        p,
+    };
+    let mut res = html(&page)?;
+    if !errors.is_empty() {
+        *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(res)
+}
+
+pub async fn detail(State(state): State<AppState>, a: Authed, Path(id): Path<i64>) -> AppResult<Response> {
+    let p = visible(&state, &a.actor, id).await?;
+    detail_page(&state, a, p, &[]).await
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct ActForm {
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    consent: String,
+}
+
+/// Applies one move for the viewer; the state machine and the store check it again.
+async fn perform(state: &AppState, a: &Actor, ip: &str, p: &Proposal, f: &ActForm) -> AppResult<Proposal> {
+    use ProposalAction as A;
+    let who = Who::actor(a, ip);
+    let actor = actor_of(state, a, p).await?.ok_or(AppError::Forbidden)?;
+    let joint = store::signers(&state.db, p.id).await?.len() > 1;
+    let action = match f.action.as_str() {
+        "submit" => A::Submit { joint },
+        "withdraw" => A::Withdraw,
+        "cosign" => {
+            let me = own_member(state, a).await?.ok_or(AppError::Forbidden)?;
+            return store::cosign(&state.db, p, me, &who).await;
+        }
+        "file" => {
+            if actor != ProposalActor::Staff {
+                return Err(AppError::Forbidden);
+            }
+            return store::file(&state.db, p, DEFAULT_NUMBER_FORMAT, &who).await;
+        }
+        "accept" => A::Accept,
+        "return" => A::Return,
+        "reject" => A::Reject,
+        "convert" => A::Convert { consent: f.consent == "yes" },
+        _ => return Err(AppError::invalid("action", "err.choice")),
+    };
+    // Review moves need the staff permission; the state machine checks the rest.
+    if matches!(action, A::Accept | A::Return | A::Reject | A::Convert { .. }) && actor != ProposalActor::Staff {
+        return Err(AppError::Forbidden);
+    }
+    if matches!(action, A::Submit { .. }) {
+        check_window(state, a.committee_id, p).await?;
+    }
+    store::transition(&state.db, p, action, actor, &f.reason, &who).await
+}
+
+/// A 大会提案 is sent in only within its session's window.
+async fn check_window(state: &AppState, cid: i64, p: &Proposal) -> AppResult<()> {
+    let kind = ProposalKind::from_code(&p.kind).unwrap_or(ProposalKind::Regular);
+    let list = sessions(state, cid).await?;
+    let session = list.iter().find(|s| Some(s.id) == p.session_id);
+    let window = session.map(|s| model::plenary_window(s.start, s.end));
+    model::may_submit(kind, today(), window, false, session.map(|s| (s.start, s.end))).map_err(|key| AppError::invalid("kind", key))
+}
+
+pub async fn act(State(state): State<AppState>, a: Authed, Path(id): Path<i64>, Form(f): Form<ActForm>) -> AppResult<Response> {
+    let p = visible(&state, &a.actor, id).await?;
+    match perform(&state, &a.actor, &a.ctx.info.ip, &p, &f).await {
+        Ok(_) => Ok(redirect_with_flash(&a.ctx.info, &format!("/proposals/{id}"), "flash.saved")),
+        Err(AppError::Invalid(errors)) => detail_page(&state, a, p, &errors).await,
+        Err(e) => Err(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(id: i64, start: (i32, u32, u32), end: (i32, u32, u32)) -> Session {
+        let d = |(y, m, d): (i32, u32, u32)| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        Session { id, name: String::new(), start: d(start), end: d(end) }
+    }
+
+    #[test]
+    fn a_proposal_belongs_to_the_session_whose_window_holds_the_day() {
+        // Latest first, as `sessions` returns them.
+        let list = [s(2, (2022, 1, 5), (2022, 1, 7)), s(1, (2021, 10, 20), (2021, 10, 22))];
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(session_for(&list, day(2021, 12, 1)).unwrap().id, 2, "大会提案 window of the coming session");
+        assert_eq!(session_for(&list, day(2022, 6, 1)).unwrap().id, 2, "between sessions: the latest begun");
+        assert_eq!(session_for(&list, day(2021, 10, 21)).unwrap().id, 2, "windows overlap: the later session's");
+        assert_eq!(session_for(&list, day(2021, 1, 1)).unwrap().id, 1, "before any: the first");
+        assert!(session_for(&[], day(2022, 1, 1)).is_none());
+    }
+
+    #[test]
+    fn a_draft_needs_one_clear_subject_and_known_cosigners() {
+        let f = DraftInput {
+            kind: "regular".into(),
+            title: "关于加强老旧小区改造的建议".into(),
+            body: "我区老旧小区数量多、设施陈旧，".repeat(5),
+            suggested_units: "区住房和城乡建设局".into(),
+            cosigner_ids: vec!["2".into(), "3".into()],
+        };
+        let d = parse_draft(&f, &[1, 2, 3], 1).unwrap();
+        assert_eq!((d.kind, d.cosigner_ids), (ProposalKind::Regular, vec![2, 3]));
+        let bad = DraftInput { kind: "x".into(), title: "短".into(), body: "太短".into(), cosigner_ids: vec!["1".into()], ..f };
+        let fields: Vec<_> = parse_draft(&bad, &[1, 2, 3], 1).unwrap_err().into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["kind", "title", "body", "cosigner_ids"], "the lead cannot co-sign their own");
+    }
+}
