@@ -247,6 +247,9 @@ pub async fn transition(db: &impl TransactionTrait, p: &Proposal, action: Propos
     if to == ProposalState::Submitted {
         am.submitted_at = Set(Some(now));
     }
+    if to == ProposalState::Concluded {
+        am.concluded_at = Set(Some(now));
+    }
     if !reason.trim().is_empty() {
         am.reason = Set(Some(reason.trim().to_string()));
     }
@@ -380,4 +383,250 @@ pub async fn titles_of_session(db: &impl ConnectionTrait, committee_id: i64, ses
         None => q.filter(proposal::Column::SessionId.is_null()),
     };
     q.select_only().column(proposal::Column::Id).column(proposal::Column::Number).column(proposal::Column::Title).into_tuple().all(db).await
+}
+
+pub mod part {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "proposal_parts")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub proposal_id: i64,
+        pub unit_id: i64,
+        /// "answering" or "co_unit".
+        pub role: String,
+        pub state: String,
+        /// "A", "B" or "C" once replied.
+        pub class: Option<String>,
+        pub reply: Option<String>,
+        pub deadline: Date,
+        pub replied_at: Option<DateTimeUtc>,
+        pub approved_at: Option<DateTimeUtc>,
+        pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod rating {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "proposal_ratings")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub proposal_id: i64,
+        pub member_id: i64,
+        /// 0 for the first answer, 1 after a re-handling.
+        pub round: i32,
+        pub satisfaction: String,
+        /// Whether the unit made contact with the proposer before answering.
+        pub contacted: bool,
+        pub at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub use part::Model as Part;
+
+impl Part {
+    pub fn state(&self) -> model::PartState {
+        model::PartState::from_code(&self.state).unwrap_or(model::PartState::Assigned)
+    }
+
+    pub fn role(&self) -> model::PartRole {
+        if self.role == "co_unit" { model::PartRole::CoUnit } else { model::PartRole::Answering }
+    }
+}
+
+/// The units' parts of a proposal, in assignment order (withdrawn ones included).
+pub async fn parts(db: &impl ConnectionTrait, proposal_id: i64) -> Result<Vec<Part>, DbErr> {
+    part::Entity::find().filter(part::Column::ProposalId.eq(proposal_id)).order_by_asc(part::Column::Id).all(db).await
+}
+
+/// 交办: hands a filed (or objected) proposal to units in `mode`, with the answer deadline three
+/// months from `on`. Parts of an earlier assignment that are still open are withdrawn.
+pub async fn assign(db: &impl TransactionTrait, p: &Proposal, mode: model::AssignMode, lead: Option<i64>, others: &[i64], on: chrono::NaiveDate, who: &Who) -> AppResult<Proposal> {
+    use model::{AssignMode, PartRole, PartState};
+    mode.check_units(lead, others).map_err(|key| AppError::invalid("unit_ids", key))?;
+    let from = p.state();
+    let to = model::apply(from, ProposalAction::Assign, ProposalActor::Staff).map_err(|e| AppError::invalid("action", e.key()))?;
+    let deadline = model::answer_deadline(on);
+    let now = Utc::now();
+    let txn = db.begin().await?;
+    for old in parts(&txn, p.id).await? {
+        if model::apply_part(old.state(), old.role(), model::PartAction::Withdraw, model::PartActor::Staff).is_ok() {
+            set_part_state(&txn, &old, PartState::Withdrawn, now).await?;
+        }
+    }
+    // 单办 and 会办: the lead answers; 分办: every unit answers its part; 会办 co-units give opinions.
+    let mut rows: Vec<(i64, PartRole)> = lead.map(|l| (l, PartRole::Answering)).into_iter().collect();
+    let other_role = if mode == AssignMode::Joint { PartRole::CoUnit } else { PartRole::Answering };
+    rows.extend(others.iter().map(|u| (*u, other_role)));
+    for (unit, role) in &rows {
+        part::ActiveModel {
+            proposal_id: Set(p.id),
+            unit_id: Set(*unit),
+            role: Set(if *role == PartRole::CoUnit { "co_unit" } else { "answering" }.into()),
+            state: Set(PartState::Assigned.as_str().into()),
+            deadline: Set(deadline),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+    }
+    let mut am = p.clone().into_active_model();
+    am.state = Set(to.as_str().into());
+    am.mode = Set(Some(mode.as_str().into()));
+    am.assigned_at = Set(Some(on));
+    am.deadline = Set(Some(deadline));
+    am.updated_at = Set(now);
+    let saved = am.update(&txn).await?;
+    event(&txn, p, who, Move { action: "assign", from: Some(from), to, comment: mode.as_str(), at: now }).await?;
+    audit::record(&txn, who, "assign", ITEM_TYPE, p.id, format!("交办提案《{}》：{} 个单位", p.title, rows.len())).await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+async fn set_part_state(txn: &impl ConnectionTrait, part: &Part, to: model::PartState, now: DateTime<Utc>) -> Result<Part, DbErr> {
+    let mut am = part.clone().into_active_model();
+    am.state = Set(to.as_str().into());
+    if to == model::PartState::Approved {
+        am.approved_at = Set(Some(now));
+    }
+    am.update(txn).await
+}
+
+/// What a unit sends with a move of its part.
+#[derive(Clone, Debug, Default)]
+pub struct PartInput {
+    pub class: Option<model::AnswerClass>,
+    pub text: String,
+}
+
+/// Moves one unit's part (object, opinion, reply; staff approve or send back). Approving the
+/// last answering part answers the proposal; an objection sends the proposal back to staff.
+pub async fn move_part(db: &impl TransactionTrait, p: &Proposal, part_id: i64, action: model::PartAction, actor: model::PartActor, input: &PartInput, who: &Who) -> AppResult<Proposal> {
+    use model::{PartAction, PartState};
+    let txn = db.begin().await?;
+    let all = parts(&txn, p.id).await?;
+    let part = all.iter().find(|x| x.id == part_id).ok_or(AppError::NotFound)?;
+    if !p.state().with_units() {
+        return Err(AppError::invalid("action", "err.wrong_state"));
+    }
+    let to = model::apply_part(part.state(), part.role(), action, actor).map_err(|e| AppError::invalid("action", e.key()))?;
+    let now = Utc::now();
+    if matches!(action, PartAction::Reply | PartAction::SendOpinion | PartAction::Object { .. } | PartAction::SendBack) && input.text.trim().is_empty() {
+        return Err(AppError::invalid("text", "err.required"));
+    }
+    let mut am = part.clone().into_active_model();
+    am.state = Set(to.as_str().into());
+    match action {
+        PartAction::Reply => {
+            let class = input.class.ok_or(AppError::invalid("class", "err.choice"))?;
+            am.class = Set(Some(class.as_str().into()));
+            am.reply = Set(Some(input.text.trim().to_string()));
+            am.replied_at = Set(Some(now));
+        }
+        PartAction::SendOpinion => am.reply = Set(Some(input.text.trim().to_string())),
+        PartAction::Approve => am.approved_at = Set(Some(now)),
+        _ => {}
+    }
+    am.update(&txn).await?;
+    let mut saved = p.clone();
+    let after: Vec<(model::PartRole, PartState)> = all.iter().map(|x| (x.role(), if x.id == part_id { to } else { x.state() })).collect();
+    let proposal_move = match action {
+        PartAction::Object { within_window } => Some(ProposalAction::Object { within_window }),
+        PartAction::Approve if model::all_answered(&after) => Some(ProposalAction::Answer),
+        _ => None,
+    };
+    let name = match action {
+        PartAction::Object { .. } => "part_object",
+        PartAction::SendOpinion => "part_opinion",
+        PartAction::Reply => "part_reply",
+        PartAction::Approve => "part_approve",
+        PartAction::SendBack => "part_send_back",
+        PartAction::Reopen => "part_reopen",
+        PartAction::Withdraw => "part_withdraw",
+    };
+    let from = p.state();
+    let mut state_to = from;
+    if let Some(m) = proposal_move {
+        let actor = if matches!(m, ProposalAction::Object { .. }) { ProposalActor::AssignedUnit } else { ProposalActor::Staff };
+        state_to = model::apply(from, m, actor).map_err(|e| AppError::invalid("action", e.key()))?;
+        let mut pm = p.clone().into_active_model();
+        pm.state = Set(state_to.as_str().into());
+        if state_to == ProposalState::Answered {
+            pm.answered_at = Set(Some(now));
+        }
+        pm.updated_at = Set(now);
+        saved = pm.update(&txn).await?;
+    }
+    event(&txn, p, who, Move { action: name, from: Some(from), to: state_to, comment: input.text.trim(), at: now }).await?;
+    audit::record(&txn, who, name, ITEM_TYPE, p.id, format!("提案《{}》承办：{}", p.title, to.as_str())).await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// A proposer rates the answer (and says whether the unit made contact). When everyone has
+/// rated it is evaluated; an unsatisfied rating while a re-handling is left reopens the
+/// answering parts.
+pub async fn rate(db: &impl TransactionTrait, p: &Proposal, member_id: i64, satisfaction: model::Satisfaction, contacted: bool, who: &Who) -> AppResult<Proposal> {
+    let txn = db.begin().await?;
+    let signers = signers(&txn, p.id).await?;
+    if !signers.iter().any(|(m, _)| *m == member_id) {
+        return Err(AppError::Forbidden);
+    }
+    let round = p.rehandled;
+    let rated: Vec<i64> = rating::Entity::find()
+        .filter(rating::Column::ProposalId.eq(p.id))
+        .filter(rating::Column::Round.eq(round))
+        .select_only()
+        .column(rating::Column::MemberId)
+        .into_tuple()
+        .all(&txn)
+        .await?;
+    if rated.contains(&member_id) {
+        return Err(AppError::invalid("satisfaction", "err.already_rated"));
+    }
+    let all_rated = signers.iter().all(|(m, _)| *m == member_id || rated.contains(m));
+    let action = ProposalAction::Rate { satisfaction, all_rated, rehandled: p.rehandled as u32, max_rehandle: model::MAX_REHANDLE };
+    let from = p.state();
+    let to = model::apply(from, action, ProposalActor::Proposer).map_err(|e| AppError::invalid("action", e.key()))?;
+    let now = Utc::now();
+    rating::ActiveModel { proposal_id: Set(p.id), member_id: Set(member_id), round: Set(round), satisfaction: Set(satisfaction.as_str().into()), contacted: Set(contacted), at: Set(now), ..Default::default() }
+        .insert(&txn)
+        .await?;
+    let mut am = p.clone().into_active_model();
+    am.state = Set(to.as_str().into());
+    am.updated_at = Set(now);
+    if to == ProposalState::Rehandling {
+        am.rehandled = Set(p.rehandled + 1);
+        for x in parts(&txn, p.id).await? {
+            if model::apply_part(x.state(), x.role(), model::PartAction::Reopen, model::PartActor::Staff).is_ok() {
+                set_part_state(&txn, &x, model::PartState::Assigned, now).await?;
+            }
+        }
+    }
+    let saved = am.update(&txn).await?;
+    event(&txn, p, who, Move { action: "rate", from: Some(from), to, comment: satisfaction.as_str(), at: now }).await?;
+    audit::record(&txn, who, "rate", ITEM_TYPE, p.id, format!("评价提案《{}》答复：{}", p.title, satisfaction.as_str())).await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// 办结.
+pub async fn conclude(db: &impl TransactionTrait, p: &Proposal, rating_closed: bool, who: &Who) -> AppResult<Proposal> {
+    transition(db, p, ProposalAction::Conclude { rating_closed }, ProposalActor::Staff, "", who).await
 }

@@ -147,3 +147,79 @@ async fn a_member_drafts_and_submits_and_staff_review_and_file_through_the_pages
     assert!(page.contains("第001号") && page.contains("已立案"), "{page}");
     assert_eq!(app.login("unit").await.get("/proposals").await.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn a_joint_assignment_is_answered_rated_rehandled_and_concluded() {
+    use xieshang::proposals::model::{AnswerClass, AssignMode, PartAction, PartActor, PartRole, PartState, Satisfaction};
+    use xieshang::proposals::store::PartInput;
+    let app = TestApp::demo().await;
+    let f = fixture(&app).await;
+    let db = &app.state.db;
+    let units = xieshang::org::store::units(db, f.committee_id).await.unwrap();
+    let (lead_unit, co_unit) = (units[0].id, units[1].id);
+    let p = draft(&app, &f, 0, &[1], "关于推进老旧小区加装电梯的建议").await;
+    let p = store::transition(db, &p, ProposalAction::Submit { joint: true }, ProposalActor::Lead, "", &who("lead")).await.unwrap();
+    let p = store::cosign(db, &p, f.members[1], &who("c")).await.unwrap();
+    let p = store::transition(db, &p, ProposalAction::Accept, ProposalActor::Staff, "", &who("staff")).await.unwrap();
+    let p = store::file(db, &p, "{year}-{seq}", &who("staff")).await.unwrap();
+
+    let day = chrono::NaiveDate::from_ymd_opt(2022, 1, 20).unwrap();
+    let bad = store::assign(db, &p, AssignMode::Joint, Some(lead_unit), &[], day, &who("staff")).await;
+    assert!(matches!(bad, Err(AppError::Invalid(_))), "会办 needs a co-unit");
+    let p = store::assign(db, &p, AssignMode::Joint, Some(lead_unit), &[co_unit], day, &who("staff")).await.unwrap();
+    assert_eq!((p.state(), p.deadline), (ProposalState::Assigned, chrono::NaiveDate::from_ymd_opt(2022, 4, 20)));
+    let parts = store::parts(db, p.id).await.unwrap();
+    let (lead_part, co_part) = (parts.iter().find(|x| x.unit_id == lead_unit).unwrap().id, parts.iter().find(|x| x.unit_id == co_unit).unwrap().id);
+    assert_eq!(parts.iter().find(|x| x.id == co_part).unwrap().role(), PartRole::CoUnit);
+
+    let unit = |text: &str, class: Option<AnswerClass>| PartInput { class, text: text.into() };
+    let refused = store::move_part(db, &p, co_part, PartAction::Reply, PartActor::Unit, &unit("答复", Some(AnswerClass::A)), &who("co")).await;
+    assert!(refused.is_err(), "a co-unit sends an opinion, it does not answer");
+    store::move_part(db, &p, co_part, PartAction::SendOpinion, PartActor::Unit, &unit("同意主办单位意见，财政予以支持", None), &who("co")).await.unwrap();
+    let p = store::move_part(db, &p, lead_part, PartAction::Reply, PartActor::Unit, &unit("已列入明年改造计划", Some(AnswerClass::B)), &who("lead unit")).await.unwrap();
+    assert_eq!(p.state(), ProposalState::Assigned, "not answered before the supervisor approves");
+    let p = store::move_part(db, &p, lead_part, PartAction::Approve, PartActor::Staff, &unit("", None), &who("staff")).await.unwrap();
+    assert_eq!(p.state(), ProposalState::Answered);
+
+    // The lead proposer is unsatisfied: the lead unit answers again.
+    assert!(matches!(store::rate(db, &p, f.members[5], Satisfaction::Satisfied, true, &who("x")).await, Err(AppError::Forbidden)), "only proposers rate");
+    let p = store::rate(db, &p, f.members[0], Satisfaction::Unsatisfied, false, &who("lead")).await.unwrap();
+    assert_eq!((p.state(), p.rehandled), (ProposalState::Rehandling, 1));
+    assert_eq!(store::parts(db, p.id).await.unwrap().iter().find(|x| x.id == lead_part).unwrap().state(), PartState::Assigned);
+    let p = store::move_part(db, &p, lead_part, PartAction::Reply, PartActor::Unit, &unit("已安排专项资金，年内完成加装", Some(AnswerClass::A)), &who("lead unit")).await.unwrap();
+    let p = store::move_part(db, &p, lead_part, PartAction::Approve, PartActor::Staff, &unit("", None), &who("staff")).await.unwrap();
+    assert_eq!(p.state(), ProposalState::Answered);
+    let p = store::rate(db, &p, f.members[0], Satisfaction::Satisfied, true, &who("lead")).await.unwrap();
+    assert_eq!(p.state(), ProposalState::Answered, "the co-signer has not rated yet");
+    assert!(store::rate(db, &p, f.members[0], Satisfaction::Satisfied, true, &who("lead")).await.is_err(), "one rating per round");
+    let p = store::rate(db, &p, f.members[1], Satisfaction::BasicallySatisfied, true, &who("co")).await.unwrap();
+    assert_eq!(p.state(), ProposalState::Evaluated);
+    let p = store::conclude(db, &p, false, &who("staff")).await.unwrap();
+    assert!(p.state() == ProposalState::Concluded && p.concluded_at.is_some());
+}
+
+#[tokio::test]
+async fn a_unit_objects_within_ten_days_and_staff_reassign() {
+    use xieshang::proposals::model::{AssignMode, PartAction, PartActor, PartState};
+    use xieshang::proposals::store::PartInput;
+    let app = TestApp::demo().await;
+    let f = fixture(&app).await;
+    let db = &app.state.db;
+    let units = xieshang::org::store::units(db, f.committee_id).await.unwrap();
+    let p = draft(&app, &f, 0, &[], "关于规范校外培训机构的建议").await;
+    let p = store::transition(db, &p, ProposalAction::Submit { joint: false }, ProposalActor::Lead, "", &who("lead")).await.unwrap();
+    let p = store::transition(db, &p, ProposalAction::Accept, ProposalActor::Staff, "", &who("staff")).await.unwrap();
+    let p = store::file(db, &p, "第{seq}号", &who("staff")).await.unwrap();
+    let day = chrono::NaiveDate::from_ymd_opt(2022, 2, 10).unwrap();
+    let p = store::assign(db, &p, AssignMode::Single, Some(units[2].id), &[], day, &who("staff")).await.unwrap();
+    let part = store::parts(db, p.id).await.unwrap().remove(0);
+    let reason = PartInput { class: None, text: "不属本单位职责".into() };
+    let late = store::move_part(db, &p, part.id, PartAction::Object { within_window: false }, PartActor::Unit, &reason, &who("unit")).await;
+    assert!(late.is_err(), "after ten days a unit can no longer object");
+    let p = store::move_part(db, &p, part.id, PartAction::Object { within_window: true }, PartActor::Unit, &reason, &who("unit")).await.unwrap();
+    assert_eq!(p.state(), ProposalState::Objected);
+    let p = store::assign(db, &p, AssignMode::Split, None, &[units[3].id, units[4].id], day, &who("staff")).await.unwrap();
+    let parts = store::parts(db, p.id).await.unwrap();
+    assert_eq!(p.state(), ProposalState::Assigned);
+    assert_eq!(parts.iter().map(|x| x.state()).collect::<Vec<_>>(), [PartState::Withdrawn, PartState::Assigned, PartState::Assigned]);
+}
