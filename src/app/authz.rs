@@ -41,7 +41,7 @@ pub enum Action {
     ManageStudios,
     /// Record a reception session (a member only at the studios it serves).
     RecordReceptions,
-    /// See proposals (a member those it signs, while drafts).
+    /// See proposals (a member those it signs, while drafts; a unit those handed to it).
     ViewProposals,
     /// Review, return, file, refuse and convert proposals.
     ManageProposals,
@@ -84,7 +84,7 @@ pub fn may(actor: &Actor, action: Action, target: &Target) -> bool {
         Action::ManageStudios => own && matches!(role, Admin | Staff),
         Action::ViewStudios => own && matches!(role, Admin | Staff | Leader | Member),
         Action::RegisterDemands | Action::MessageCitizens | Action::RecordReceptions => own && matches!(role, Admin | Staff | Member),
-        Action::ViewProposals => own && matches!(role, Admin | Staff | Leader | Member),
+        Action::ViewProposals => own && matches!(role, Admin | Staff | Leader | Member | Unit),
         Action::ManageProposals => own && matches!(role, Admin | Staff),
         Action::DraftProposals => own && role == Member,
     }
@@ -143,7 +143,7 @@ mod tests {
             (ViewStudios, "ATLM", "", ""),
             (ManageStudios, "AT", "", ""),
             (RecordReceptions, "ATM", "", ""),
-            (ViewProposals, "ATLM", "", ""),
+            (ViewProposals, "ATLMN", "", ""),
             (ManageProposals, "AT", "", ""),
             (DraftProposals, "M", "", ""),
         ];

@@ -206,7 +206,7 @@ mod tests {
         let hrefs = |r| nav_for(&actor(r), "/users").into_iter().map(|n| n.href).collect::<Vec<_>>();
         assert_eq!(hrefs(Role::Admin), ["/", "/demands", "/proposals", "/studios", "/receptions", "/members", "/org/sectors", "/users", "/committees"]);
         assert_eq!(hrefs(Role::Staff), ["/", "/demands", "/proposals", "/studios", "/receptions", "/members", "/org/sectors"]);
-        assert_eq!(hrefs(Role::Unit), ["/", "/demands", "/members"]);
+        assert_eq!(hrefs(Role::Unit), ["/", "/demands", "/proposals", "/members"]);
         assert_eq!(hrefs(Role::Auditor), ["/", "/audit"]);
         assert_eq!(hrefs(Role::Member), ["/", "/demands", "/proposals", "/studios", "/receptions", "/members"]);
         assert!(nav_for(&actor(Role::Admin), "/users").iter().any(|n| n.href == "/users" && n.active));

@@ -17,4 +17,7 @@ pub fn router() -> Router<AppState> {
         .route("/proposals/new", get(pages::new))
         .route("/proposals/{id}", get(pages::detail))
         .route("/proposals/{id}/act", post(pages::act))
+        .route("/proposals/{id}/assign", post(pages::assign))
+        .route("/proposals/{id}/parts/{part}", post(pages::part))
+        .route("/proposals/{id}/rate", post(pages::rate))
 }

@@ -19,9 +19,12 @@ use crate::org::members::{self, MemberFilter};
 use crate::org::model::Role;
 use crate::org::terms::{self, ordinal};
 use crate::org::values::MemberStatus;
-use crate::proposals::model::{self, DEFAULT_NUMBER_FORMAT, NOT_FILING_GROUNDS, ProposalAction, ProposalActor, ProposalKind, ProposalState};
+use crate::proposals::model::{
+    self, AnswerClass, AssignMode, DEFAULT_NUMBER_FORMAT, NOT_FILING_GROUNDS, PartAction, PartActor, PartRole, PartState, ProposalAction, ProposalActor, ProposalKind,
+    ProposalState, Satisfaction,
+};
 use crate::proposals::similar;
-use crate::proposals::store::{self, NewProposal, Proposal};
+use crate::proposals::store::{self, ListScope, NewProposal, Proposal};
 use crate::studios::model::choices;
 use crate::tracking::store as tracking;
 
@@ -93,9 +96,8 @@ struct ListPage {
 pub async fn list(State(state): State<AppState>, a: Authed, Query(q): Query<ListQuery>) -> AppResult<Response> {
     authorize(&a.actor, Action::ViewProposals, &Target::own(&a.actor))?;
     let cid = a.actor.committee_id;
-    // Members see the proposals they sign (drafts included); others everything sent in.
-    let mine = if a.actor.role == Role::Member { Some(own_member(&state, &a.actor).await?.unwrap_or(-1)) } else { None };
-    let list = store::list(&state.db, cid, ProposalState::from_code(q.state.trim()), mine, 200).await?;
+    let scope = scope_of(&state, &a.actor).await?;
+    let list = store::list(&state.db, cid, ProposalState::from_code(q.state.trim()), scope, 200).await?;
     let leads = store::leads(&state.db, &list.iter().map(|p| p.id).collect::<Vec<_>>()).await?;
     let names = members::names(&state.db, &leads.values().copied().collect::<Vec<_>>()).await?;
     let shell = a.ctx.shell;
@@ -113,7 +115,17 @@ pub async fn list(State(state): State<AppState>, a: Authed, Query(q): Query<List
         .collect();
     let states = ProposalState::ALL.iter().map(|s| (s.as_str(), shell.t(s.label_key()))).collect();
     let can_draft = may(&a.actor, Action::DraftProposals, &Target::own(&a.actor));
-    html(&ListPage { shell, rows, states, q, can_draft, mine_only: mine.is_some() })
+    html(&ListPage { shell, rows, states, q, can_draft, mine_only: scope != ListScope::SentIn })
+}
+
+/// Members see the proposals they sign (drafts included), units those handed to them, others
+/// everything sent in.
+async fn scope_of(state: &AppState, a: &Actor) -> AppResult<ListScope> {
+    Ok(match a.role {
+        Role::Member => ListScope::SignedBy(own_member(state, a).await?.unwrap_or(-1)),
+        Role::Unit => ListScope::Unit(a.unit_id.unwrap_or(-1)),
+        _ => ListScope::SentIn,
+    })
 }
 
 /// The draft form as sent.
@@ -255,7 +267,25 @@ struct DetailPage {
     grounds: [&'static str; 10],
     /// Proposals of the same session with similar titles: (id, number or title, score %).
     similar: Vec<(i64, String, u32)>,
+    parts: Vec<PartRow>,
+    /// The viewing unit's open part and the moves it may make on it.
+    unit_moves: Option<(i64, Vec<&'static str>)>,
+    /// Staff: the units to assign to, when the proposal can be assigned.
+    assign_units: Vec<(i64, String)>,
+    can_rate: bool,
     errors: FormErrors,
+}
+
+/// A unit's part as the detail page shows it.
+struct PartRow {
+    id: i64,
+    unit: String,
+    co_unit: bool,
+    state: &'static str,
+    class: String,
+    reply: String,
+    /// Staff may approve or send back this reply now.
+    reviewable: bool,
 }
 
 /// What the viewer is to this proposal, for the state machine.
@@ -273,7 +303,7 @@ async fn actor_of(state: &AppState, a: &Actor, p: &Proposal) -> AppResult<Option
 fn actions_for(actor: Option<ProposalActor>, p: &Proposal, joint: bool) -> Vec<&'static str> {
     use ProposalAction as A;
     let Some(actor) = actor else { return vec![] };
-    let candidates: [(&str, ProposalAction); 8] = [
+    let candidates: [(&str, ProposalAction); 9] = [
         ("submit", A::Submit { joint }),
         ("withdraw", A::Withdraw),
         ("cosign", A::CoSign { last: false }),
@@ -282,6 +312,7 @@ fn actions_for(actor: Option<ProposalActor>, p: &Proposal, joint: bool) -> Vec<&
         ("file", A::File),
         ("reject", A::Reject),
         ("convert", A::Convert { consent: true }),
+        ("conclude", A::Conclude { rating_closed: true }),
     ];
     candidates.into_iter().filter(|(_, action)| model::apply(p.state(), *action, actor).is_ok()).map(|(n, _)| n).collect()
 }
@@ -289,6 +320,10 @@ fn actions_for(actor: Option<ProposalActor>, p: &Proposal, joint: bool) -> Vec<&
 async fn visible(state: &AppState, a: &Actor, id: i64) -> AppResult<Proposal> {
     authorize(a, Action::ViewProposals, &Target::own(a))?;
     let p = store::find(&state.db, a.committee_id, id).await?.ok_or(AppError::NotFound)?;
+    if a.role == Role::Unit {
+        let mine = store::parts(&state.db, p.id).await?.iter().any(|x| Some(x.unit_id) == a.unit_id && x.state() != PartState::Withdrawn);
+        return if mine { Ok(p) } else { Err(AppError::NotFound) };
+    }
     // Drafts and signature rounds are the signers' own until sent in.
     let open = p.state().received() || actor_of(state, a, &p).await?.is_some_and(|r| r != ProposalActor::Staff);
     if open { Ok(p) } else { Err(AppError::NotFound) }
@@ -316,8 +351,38 @@ async fn detail_page(state: &AppState, a: Authed, p: Proposal, errors: &[FieldEr
     } else {
         vec![]
     };
+    let all_parts = store::parts(&state.db, p.id).await?;
+    let units = crate::org::store::units(&state.db, cid).await?;
+    let unit_name = |id: i64| units.iter().find(|u| u.id == id).map(|u| u.name.clone()).unwrap_or_default();
+    let staff = actor == Some(ProposalActor::Staff);
+    let parts = all_parts
+        .iter()
+        .map(|x| PartRow {
+            id: x.id,
+            unit: unit_name(x.unit_id),
+            co_unit: x.role() == PartRole::CoUnit,
+            state: shell.t(&format!("proposal.part.{}", x.state().as_str())),
+            class: x.class.clone().unwrap_or_default(),
+            reply: x.reply.clone().unwrap_or_default(),
+            reviewable: staff && x.state() == PartState::Replied,
+        })
+        .collect();
+    let unit_moves = match a.actor.unit_id.filter(|_| a.actor.role == Role::Unit) {
+        Some(u) => all_parts.iter().find(|x| x.unit_id == u && x.state() != PartState::Withdrawn).map(|x| (x.id, part_moves(x, p.assigned_at))),
+        None => None,
+    };
+    let assign_units = if staff && model::apply(p.state(), ProposalAction::Assign, ProposalActor::Staff).is_ok() {
+        units.iter().filter(|u| !u.retired).map(|u| (u.id, u.name.clone())).collect()
+    } else {
+        vec![]
+    };
+    let can_rate = p.state() == ProposalState::Answered && matches!(actor, Some(ProposalActor::Lead | ProposalActor::CoSigner));
     let page = DetailPage {
         errors: FormErrors::new(shell.lang, errors),
+        parts,
+        unit_moves,
+        assign_units,
+        can_rate,
         kind: shell.t(&format!("proposal.kind.{}", p.kind)),
         state: shell.t(p.state().label_key()),
         actions: actions_for(actor, &p, list.len() > 1),
@@ -371,13 +436,14 @@ async fn perform(state: &AppState, a: &Actor, ip: &str, p: &Proposal, f: &ActFor
             return store::file(&state.db, p, DEFAULT_NUMBER_FORMAT, &who).await;
         }
         "accept" => A::Accept,
+        "conclude" => A::Conclude { rating_closed: p.state() == ProposalState::Answered },
         "return" => A::Return,
         "reject" => A::Reject,
         "convert" => A::Convert { consent: f.consent == "yes" },
         _ => return Err(AppError::invalid("action", "err.choice")),
     };
     // Review moves need the staff permission; the state machine checks the rest.
-    if matches!(action, A::Accept | A::Return | A::Reject | A::Convert { .. }) && actor != ProposalActor::Staff {
+    if matches!(action, A::Accept | A::Return | A::Reject | A::Convert { .. } | A::Conclude { .. }) && actor != ProposalActor::Staff {
         return Err(AppError::Forbidden);
     }
     if matches!(action, A::Submit { .. }) {
@@ -397,9 +463,104 @@ async fn check_window(state: &AppState, cid: i64, p: &Proposal) -> AppResult<()>
 
 pub async fn act(State(state): State<AppState>, a: Authed, Path(id): Path<i64>, Form(f): Form<ActForm>) -> AppResult<Response> {
     let p = visible(&state, &a.actor, id).await?;
-    match perform(&state, &a.actor, &a.ctx.info.ip, &p, &f).await {
-        Ok(_) => Ok(redirect_with_flash(&a.ctx.info, &format!("/proposals/{id}"), "flash.saved")),
-        Err(AppError::Invalid(errors)) => detail_page(&state, a, p, &errors).await,
+    let result = perform(&state, &a.actor, &a.ctx.info.ip, &p, &f).await;
+    done(&state, a, p, result).await
+}
+
+/// The moves a unit may make on its part now (the store checks again).
+fn part_moves(x: &store::Part, assigned: Option<NaiveDate>) -> Vec<&'static str> {
+    let within = assigned.is_some_and(|d| model::within_objection_window(d, today()));
+    [("object", PartAction::Object { within_window: within }), ("opinion", PartAction::SendOpinion), ("reply", PartAction::Reply)]
+        .into_iter()
+        .filter(|(_, action)| model::apply_part(x.state(), x.role(), *action, PartActor::Unit).is_ok())
+        .map(|(n, _)| n)
+        .collect()
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct AssignInput {
+    #[serde(default)]
+    mode: String,
+    #[serde(default)]
+    lead_unit: String,
+    #[serde(default)]
+    unit_ids: Vec<String>,
+}
+
+impl ListFields for AssignInput {
+    const LISTS: &'static [&'static str] = &["unit_ids"];
+}
+
+/// 交办: staff hand a filed proposal to units.
+pub async fn assign(State(state): State<AppState>, a: Authed, Path(id): Path<i64>, ListForm(f): ListForm<AssignInput>) -> AppResult<Response> {
+    authorize(&a.actor, Action::ManageProposals, &Target::own(&a.actor))?;
+    let p = visible(&state, &a.actor, id).await?;
+    let units: Vec<i64> = crate::org::store::units(&state.db, a.actor.committee_id).await?.iter().filter(|u| !u.retired).map(|u| u.id).collect();
+    let parsed = AssignMode::from_code(f.mode.trim()).ok_or(FieldError::new("mode", "err.choice")).and_then(|mode| {
+        let lead = crate::studios::model::choice("lead_unit", &f.lead_unit, &units)?;
+        let others = choices("unit_ids", &f.unit_ids, &units)?;
+        Ok((mode, lead, others))
+    });
+    let result = match parsed {
+        Ok((mode, lead, others)) => store::assign(&state.db, &p, mode, lead, &others, today(), &Who::actor(&a.actor, &a.ctx.info.ip)).await,
+        Err(e) => Err(AppError::Invalid(vec![e])),
+    };
+    done(&state, a, p, result).await
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct PartForm {
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    class: String,
+    #[serde(default)]
+    text: String,
+}
+
+/// A unit's move on its part, or staff approving or sending back a reply.
+pub async fn part(State(state): State<AppState>, a: Authed, Path((id, part_id)): Path<(i64, i64)>, Form(f): Form<PartForm>) -> AppResult<Response> {
+    let p = visible(&state, &a.actor, id).await?;
+    let x = store::parts(&state.db, p.id).await?.into_iter().find(|x| x.id == part_id).ok_or(AppError::NotFound)?;
+    let staff = may(&a.actor, Action::ManageProposals, &Target::own(&a.actor));
+    let own = a.actor.role == Role::Unit && a.actor.unit_id == Some(x.unit_id);
+    let (action, actor) = match f.action.as_str() {
+        "object" if own => (PartAction::Object { within_window: p.assigned_at.is_some_and(|d| model::within_objection_window(d, today())) }, PartActor::Unit),
+        "opinion" if own => (PartAction::SendOpinion, PartActor::Unit),
+        "reply" if own => (PartAction::Reply, PartActor::Unit),
+        "approve" if staff => (PartAction::Approve, PartActor::Staff),
+        "send_back" if staff => (PartAction::SendBack, PartActor::Staff),
+        _ => return Err(AppError::Forbidden),
+    };
+    let input = store::PartInput { class: AnswerClass::from_code(&f.class), text: f.text.clone() };
+    let result = store::move_part(&state.db, &p, part_id, action, actor, &input, &Who::actor(&a.actor, &a.ctx.info.ip)).await;
+    done(&state, a, p, result).await
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct RateForm {
+    #[serde(default)]
+    satisfaction: String,
+    #[serde(default)]
+    contacted: String,
+}
+
+/// A proposer rates the answer.
+pub async fn rate(State(state): State<AppState>, a: Authed, Path(id): Path<i64>, Form(f): Form<RateForm>) -> AppResult<Response> {
+    let p = visible(&state, &a.actor, id).await?;
+    let me = own_member(&state, &a.actor).await?.ok_or(AppError::Forbidden)?;
+    let result = match Satisfaction::from_code(f.satisfaction.trim()) {
+        Some(s) => store::rate(&state.db, &p, me, s, f.contacted == "yes", &Who::actor(&a.actor, &a.ctx.info.ip)).await,
+        None => Err(AppError::invalid("satisfaction", "err.choice")),
+    };
+    done(&state, a, p, result).await
+}
+
+/// Back to the proposal after a move, or the page with the errors.
+async fn done(state: &AppState, a: Authed, p: Proposal, result: AppResult<Proposal>) -> AppResult<Response> {
+    match result {
+        Ok(_) => Ok(redirect_with_flash(&a.ctx.info, &format!("/proposals/{}", p.id), "flash.saved")),
+        Err(AppError::Invalid(errors)) => detail_page(state, a, p, &errors).await,
         Err(e) => Err(e),
     }
 }

@@ -339,16 +339,35 @@ fn retryable(e: &DbErr) -> bool {
     }
 }
 
-/// Proposals of a committee, latest first: for a member those it signs (drafts included), for
-/// others those sent in; optionally in one state.
-pub async fn list(db: &impl ConnectionTrait, committee_id: i64, state: Option<ProposalState>, signed_by: Option<i64>, limit: u64) -> Result<Vec<Proposal>, DbErr> {
+/// Which proposals a list shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ListScope {
+    /// Everything sent in (staff, leaders).
+    SentIn,
+    /// What a member signs, drafts included.
+    SignedBy(i64),
+    /// What was handed to a unit (its withdrawn parts excepted).
+    Unit(i64),
+}
+
+/// Proposals of a committee in a scope, latest first; optionally in one state.
+pub async fn list(db: &impl ConnectionTrait, committee_id: i64, state: Option<ProposalState>, scope: ListScope, limit: u64) -> Result<Vec<Proposal>, DbErr> {
     let mut q = proposal::Entity::find().filter(proposal::Column::CommitteeId.eq(committee_id));
-    match signed_by {
-        Some(m) => {
+    match scope {
+        ListScope::Unit(u) => {
+            let sub = sea_orm::sea_query::Query::select()
+                .column(part::Column::ProposalId)
+                .from(part::Entity)
+                .and_where(part::Column::UnitId.eq(u))
+                .and_where(part::Column::State.ne(model::PartState::Withdrawn.as_str()))
+                .to_owned();
+            q = q.filter(proposal::Column::Id.in_subquery(sub));
+        }
+        ListScope::SignedBy(m) => {
             let sub = sea_orm::sea_query::Query::select().column(signer::Column::ProposalId).from(signer::Entity).and_where(signer::Column::MemberId.eq(m)).to_owned();
             q = q.filter(proposal::Column::Id.in_subquery(sub));
         }
-        None => {
+        ListScope::SentIn => {
             q = q.filter(proposal::Column::State.is_not_in([ProposalState::Draft.as_str(), ProposalState::CollectingSignatures.as_str()]));
         }
     }

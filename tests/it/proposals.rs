@@ -145,7 +145,29 @@ async fn a_member_drafts_and_submits_and_staff_review_and_file_through_the_pages
     assert_eq!(filed.status, StatusCode::SEE_OTHER);
     let page = member.get(&path).await.text;
     assert!(page.contains("第001号") && page.contains("已立案"), "{page}");
-    assert_eq!(app.login("unit").await.get("/proposals").await.status, StatusCode::FORBIDDEN);
+
+    // Assigned to the housing bureau alone; only that unit sees it and answers; staff approve;
+    // the proposer rates and staff conclude.
+    let unit = app.login("unit").await;
+    assert_eq!(unit.get(&path).await.status, StatusCode::NOT_FOUND, "not handed to the unit yet");
+    let unit_id = xieshang::org::store::find_user_by_username(&app.state.db, "unit").await.unwrap().unwrap().unit_id.unwrap().to_string();
+    let wrong = staff.post_form(&format!("{path}/assign"), &[("mode", "split"), ("unit_ids", &unit_id)]).await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY, "分办 needs two units");
+    let ok = staff.post_form(&format!("{path}/assign"), &[("mode", "single"), ("lead_unit", &unit_id)]).await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.text);
+    assert!(unit.get("/proposals").await.text.contains("关于加快老旧小区加装电梯的建议"));
+    let page = unit.get(&path).await.text;
+    let part = page.split(&format!("{path}/parts/")).nth(1).unwrap().split('"').next().unwrap().to_string();
+    let reply = unit.post_form(&format!("{path}/parts/{part}"), &[("action", "reply"), ("class", "B"), ("text", "已列入明年老旧小区改造计划")]).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.text);
+    assert_eq!(unit.post_form(&format!("{path}/parts/{part}"), &[("action", "approve")]).await.status, StatusCode::FORBIDDEN);
+    staff.post_form(&format!("{path}/parts/{part}"), &[("action", "approve")]).await;
+    let page = member.get(&path).await.text;
+    assert!(page.contains("已答复") && page.contains("评价答复"), "{page}");
+    member.post_form(&format!("{path}/rate"), &[("satisfaction", "satisfied"), ("contacted", "yes")]).await;
+    assert!(staff.get(&path).await.text.contains("已评价"));
+    staff.post_form(&format!("{path}/act"), &[("action", "conclude")]).await;
+    assert!(member.get(&path).await.text.contains("已办结"));
 }
 
 #[tokio::test]
