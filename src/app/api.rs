@@ -107,4 +107,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(crate::org::api::router())
         .merge(crate::demands::api::router())
         .merge(crate::studios::api::router())
+        .merge(crate::proposals::api::router())
 }

@@ -350,31 +350,82 @@ pub enum ListScope {
     Unit(i64),
 }
 
-/// Proposals of a committee in a scope, latest first; optionally in one state.
-pub async fn list(db: &impl ConnectionTrait, committee_id: i64, state: Option<ProposalState>, scope: ListScope, limit: u64) -> Result<Vec<Proposal>, DbErr> {
+/// The API's filters.
+#[derive(Clone, Debug, Default)]
+pub struct ApiFilter {
+    pub state: Option<ProposalState>,
+    pub session_id: Option<i64>,
+    pub unit_id: Option<i64>,
+    pub member_id: Option<i64>,
+    pub key: Option<bool>,
+    /// Submitted on or after.
+    pub from: Option<DateTime<Utc>>,
+    /// Submitted before.
+    pub to: Option<DateTime<Utc>>,
+}
+
+fn signed_by(m: i64) -> sea_orm::sea_query::SelectStatement {
+    sea_orm::sea_query::Query::select().column(signer::Column::ProposalId).from(signer::Entity).and_where(signer::Column::MemberId.eq(m)).to_owned()
+}
+
+fn handed_to(u: i64) -> sea_orm::sea_query::SelectStatement {
+    sea_orm::sea_query::Query::select()
+        .column(part::Column::ProposalId)
+        .from(part::Entity)
+        .and_where(part::Column::UnitId.eq(u))
+        .and_where(part::Column::State.ne(model::PartState::Withdrawn.as_str()))
+        .to_owned()
+}
+
+fn scoped(committee_id: i64, scope: ListScope, f: &ApiFilter) -> sea_orm::Select<proposal::Entity> {
     let mut q = proposal::Entity::find().filter(proposal::Column::CommitteeId.eq(committee_id));
-    match scope {
-        ListScope::Unit(u) => {
-            let sub = sea_orm::sea_query::Query::select()
-                .column(part::Column::ProposalId)
-                .from(part::Entity)
-                .and_where(part::Column::UnitId.eq(u))
-                .and_where(part::Column::State.ne(model::PartState::Withdrawn.as_str()))
-                .to_owned();
-            q = q.filter(proposal::Column::Id.in_subquery(sub));
-        }
-        ListScope::SignedBy(m) => {
-            let sub = sea_orm::sea_query::Query::select().column(signer::Column::ProposalId).from(signer::Entity).and_where(signer::Column::MemberId.eq(m)).to_owned();
-            q = q.filter(proposal::Column::Id.in_subquery(sub));
-        }
-        ListScope::SentIn => {
-            q = q.filter(proposal::Column::State.is_not_in([ProposalState::Draft.as_str(), ProposalState::CollectingSignatures.as_str()]));
-        }
-    }
-    if let Some(s) = state {
+    q = match scope {
+        ListScope::Unit(u) => q.filter(proposal::Column::Id.in_subquery(handed_to(u))),
+        ListScope::SignedBy(m) => q.filter(proposal::Column::Id.in_subquery(signed_by(m))),
+        ListScope::SentIn => q.filter(proposal::Column::State.is_not_in([ProposalState::Draft.as_str(), ProposalState::CollectingSignatures.as_str()])),
+    };
+    if let Some(s) = f.state {
         q = q.filter(proposal::Column::State.eq(s.as_str()));
     }
-    q.order_by_desc(proposal::Column::UpdatedAt).order_by_desc(proposal::Column::Id).limit(limit).all(db).await
+    if let Some(s) = f.session_id {
+        q = q.filter(proposal::Column::SessionId.eq(s));
+    }
+    if let Some(u) = f.unit_id {
+        q = q.filter(proposal::Column::Id.in_subquery(handed_to(u)));
+    }
+    if let Some(m) = f.member_id {
+        q = q.filter(proposal::Column::Id.in_subquery(signed_by(m)));
+    }
+    if let Some(k) = f.key {
+        q = q.filter(proposal::Column::KeyProposal.eq(k));
+    }
+    if let Some(from) = f.from {
+        q = q.filter(proposal::Column::SubmittedAt.gte(from));
+    }
+    if let Some(to) = f.to {
+        q = q.filter(proposal::Column::SubmittedAt.lt(to));
+    }
+    q
+}
+
+/// Proposals of a committee in a scope, latest first; optionally in one state.
+pub async fn list(db: &impl ConnectionTrait, committee_id: i64, state: Option<ProposalState>, scope: ListScope, limit: u64) -> Result<Vec<Proposal>, DbErr> {
+    let f = ApiFilter { state, ..Default::default() };
+    scoped(committee_id, scope, &f).order_by_desc(proposal::Column::UpdatedAt).order_by_desc(proposal::Column::Id).limit(limit).all(db).await
+}
+
+/// One page of proposals under the API's filters, with the total.
+pub async fn search(db: &impl ConnectionTrait, committee_id: i64, scope: ListScope, f: &ApiFilter, page: crate::app::pagination::PageRequest) -> Result<(Vec<Proposal>, u64), DbErr> {
+    use sea_orm::PaginatorTrait;
+    let q = scoped(committee_id, scope, f);
+    let total = q.clone().count(db).await?;
+    let rows = q.order_by_desc(proposal::Column::Id).offset(page.offset()).limit(page.limit()).all(db).await?;
+    Ok((rows, total))
+}
+
+/// One proposal, if it is in the scope.
+pub async fn search_one(db: &impl ConnectionTrait, committee_id: i64, scope: ListScope, f: &ApiFilter, id: i64) -> Result<Option<Proposal>, DbErr> {
+    scoped(committee_id, scope, f).filter(proposal::Column::Id.eq(id)).one(db).await
 }
 
 /// The lead proposer of each given proposal.

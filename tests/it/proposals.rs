@@ -168,6 +168,20 @@ async fn a_member_drafts_and_submits_and_staff_review_and_file_through_the_pages
     assert!(staff.get(&path).await.text.contains("已评价"));
     staff.post_form(&format!("{path}/act"), &[("action", "conclude")]).await;
     assert!(member.get(&path).await.text.contains("已办结"));
+
+    // The API, with its filters and scopes.
+    let c = app.client();
+    let t = app.token("staff").await;
+    let all = c.get_bearer("/api/v1/proposals?status=concluded", &t).await.json();
+    assert_eq!(all["total"], 1);
+    assert_eq!(all["items"][0]["number"], "第001号");
+    let lead = all["items"][0]["member_ids"][0].as_i64().unwrap();
+    assert_eq!(c.get_bearer(&format!("/api/v1/proposals?member={lead}&unit={unit_id}"), &t).await.json()["total"], 1);
+    assert_eq!(c.get_bearer("/api/v1/proposals?key=true", &t).await.json()["total"], 0);
+    assert_eq!(c.get_bearer("/api/v1/proposals?status=lost", &t).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(c.get_bearer(&format!("/api/v1/proposals/{id}"), &app.token("unit").await).await.json()["state"], "concluded");
+    let leader = c.get_bearer("/api/v1/proposals?from=2000-01-01&to=2000-12-31", &app.token("leader").await).await.json();
+    assert_eq!(leader["total"], 0);
 }
 
 #[tokio::test]

@@ -1,0 +1,137 @@
+//! JSON endpoints for proposals.
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::app::AppState;
+use crate::app::api::ApiUser;
+use crate::app::auth::Actor;
+use crate::app::authz::{Action, Target, authorize};
+use crate::app::error::{AppError, AppResult, FieldError};
+use crate::app::pages::parse_date;
+use crate::app::pagination::{PageQuery, PageRequest, Paged};
+use crate::org::members;
+use crate::org::model::Role;
+use crate::proposals::model::ProposalState;
+use crate::proposals::store::{self, ApiFilter, ListScope, Proposal};
+
+/// A proposal as the API shows it.
+#[derive(Serialize, ToSchema)]
+pub struct ProposalDto {
+    pub id: i64,
+    pub session_id: Option<i64>,
+    /// "plenary" (大会提案) or "regular" (平时提案).
+    pub kind: String,
+    pub title: String,
+    pub body: String,
+    pub state: ProposalState,
+    pub number: Option<String>,
+    pub key_proposal: bool,
+    pub mode: Option<String>,
+    pub deadline: Option<chrono::NaiveDate>,
+    /// The lead proposer first, then the co-signers.
+    pub member_ids: Vec<i64>,
+    pub submitted_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub filed_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub answered_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+async fn dto(state: &AppState, p: Proposal) -> AppResult<ProposalDto> {
+    let member_ids = store::signers(&state.db, p.id).await?.into_iter().map(|(m, _)| m).collect();
+    Ok(ProposalDto {
+        state: p.state(),
+        id: p.id,
+        session_id: p.session_id,
+        kind: p.kind,
+        title: p.title,
+        body: p.body,
+        number: p.number,
+        key_proposal: p.key_proposal,
+        mode: p.mode,
+        deadline: p.deadline,
+        member_ids,
+        submitted_at: p.submitted_at,
+        filed_at: p.filed_at,
+        answered_at: p.answered_at,
+    })
+}
+
+/// Filters; dates are submission dates (YYYY-MM-DD, China time).
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ProposalQuery {
+    pub from: Option<String>,
+    pub to: Option<String>,
+    /// Plenary session id.
+    pub session: Option<String>,
+    pub status: Option<String>,
+    /// Unit id: proposals handed to it.
+    pub unit: Option<String>,
+    /// Member id: proposals it signs.
+    pub member: Option<String>,
+    /// true: key proposals (重点提案) only.
+    pub key: Option<String>,
+}
+
+impl ProposalQuery {
+    fn filter(&self) -> Result<ApiFilter, FieldError> {
+        let text = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+        let id = |field: &'static str, v: &Option<String>| text(v).map(|s| s.parse::<i64>().map_err(|_| FieldError::new(field, "err.choice"))).transpose();
+        let start = |d: chrono::NaiveDate| d.and_hms_opt(0, 0, 0).expect("midnight").and_utc() - chrono::Duration::hours(8);
+        Ok(ApiFilter {
+            state: text(&self.status).map(|s| ProposalState::from_code(&s).ok_or(FieldError::new("status", "err.choice"))).transpose()?,
+            session_id: id("session", &self.session)?,
+            unit_id: id("unit", &self.unit)?,
+            member_id: id("member", &self.member)?,
+            key: match text(&self.key).as_deref() {
+                None => None,
+                Some("true") => Some(true),
+                Some("false") => Some(false),
+                Some(_) => return Err(FieldError::new("key", "err.choice")),
+            },
+            from: parse_date("from", self.from.as_deref().unwrap_or(""))?.map(start),
+            to: parse_date("to", self.to.as_deref().unwrap_or(""))?.and_then(|d| d.succ_opt()).map(start),
+        })
+    }
+}
+
+async fn scope(state: &AppState, a: &Actor) -> AppResult<ListScope> {
+    Ok(match a.role {
+        Role::Member => ListScope::SignedBy(members::linked_to(&state.db, a.user_id).await?.map(|m| m.id).unwrap_or(-1)),
+        Role::Unit => ListScope::Unit(a.unit_id.unwrap_or(-1)),
+        _ => ListScope::SentIn,
+    })
+}
+
+/// Proposals of the caller's committee: sent-in ones (a member's own, drafts included; a
+/// unit's handed to it), latest first.
+#[utoipa::path(get, path = "/api/v1/proposals", tag = "proposals", security(("bearer" = [])), params(PageQuery, ProposalQuery),
+    responses((status = 200, body = Paged<ProposalDto>), (status = 401), (status = 403), (status = 422)))]
+async fn list(State(state): State<AppState>, ApiUser(a, _): ApiUser, Query(q): Query<ProposalQuery>, Query(pq): Query<PageQuery>) -> AppResult<Json<Paged<ProposalDto>>> {
+    authorize(&a, Action::ViewProposals, &Target::own(&a))?;
+    let filter = q.filter().map_err(|e| AppError::Invalid(vec![e]))?;
+    let page = PageRequest::parse(&pq).map_err(|e| AppError::Invalid(vec![e]))?;
+    let (rows, total) = store::search(&state.db, a.committee_id, scope(&state, &a).await?, &filter, page).await?;
+    let mut items = Vec::with_capacity(rows.len());
+    for p in rows {
+        items.push(dto(&state, p).await?);
+    }
+    Ok(Json(Paged { items, total }))
+}
+
+/// One proposal.
+#[utoipa::path(get, path = "/api/v1/proposals/{id}", tag = "proposals", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = ProposalDto), (status = 401), (status = 404)))]
+async fn one(State(state): State<AppState>, ApiUser(a, _): ApiUser, Path(id): Path<i64>) -> AppResult<Json<ProposalDto>> {
+    authorize(&a, Action::ViewProposals, &Target::own(&a))?;
+    let filter = ApiFilter::default();
+    let found = store::search_one(&state.db, a.committee_id, scope(&state, &a).await?, &filter, id).await?.ok_or(AppError::NotFound)?;
+    Ok(Json(dto(&state, found).await?))
+}
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list)).routes(routes!(one))
+}
