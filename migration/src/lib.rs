@@ -7,6 +7,7 @@ mod m20261126_000002_org;
 mod m20261126_000003_demands;
 mod m20261126_000004_studios;
 mod m20261126_000005_proposals;
+mod m20261126_000006_list_indexes;
 mod util;
 
 pub struct Migrator;
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000003_demands::Migration),
             Box::new(m20261126_000004_studios::Migration),
             Box::new(m20261126_000005_proposals::Migration),
+            Box::new(m20261126_000006_list_indexes::Migration),
         ]
     }
 }

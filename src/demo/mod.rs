@@ -2,6 +2,7 @@
 //! with one account per role. Later areas extend it with generated records; names of people
 //! are never taken from the source article.
 mod org;
+mod proposals;
 mod studios;
 
 use sea_orm::{DatabaseConnection, TransactionTrait};
@@ -85,6 +86,11 @@ pub async fn load(db: &DatabaseConnection, password: Option<String>) -> AppResul
     let staff = Who { committee_id: Some(id_of(DEMO_CODE)), actor_id: Some(staff_user.id), actor_name: staff_user.username.clone(), ip: "-".into() };
     let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
     studios::load(&txn, studios::Context { committee_id: id_of(DEMO_CODE), staff: &staff, today }).await?;
+    let session = crate::org::terms::terms(&txn, id_of(DEMO_CODE)).await?.into_iter().next().expect("demo term");
+    let session_id = crate::org::terms::plenaries(&txn, session.id).await?.iter().map(|p| p.id).max().expect("demo plenary");
+    let units: Vec<(i64, String)> = store::units(&txn, id_of(DEMO_CODE)).await?.into_iter().map(|u| (u.id, u.name)).collect();
+    let ctx = proposals::Context { committee_id: id_of(DEMO_CODE), session_id, members: &demo_org.member_ids, units: &units, staff: &staff };
+    proposals::load(&txn, ctx).await?;
     let who = Who::anonymous(Some(id_of(DEMO_CODE)), "demo", "-");
     audit::record(&txn, &who, "create", "committee", id_of(DEMO_CODE), "载入演示数据").await?;
     txn.commit().await?;

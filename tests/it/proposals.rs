@@ -19,7 +19,8 @@ async fn fixture(app: &TestApp) -> Fixture {
     let db = &app.state.db;
     let c = xieshang::org::store::find_committee_by_code(db, "yuetang").await.unwrap().unwrap();
     let term = xieshang::org::terms::terms(db, c.id).await.unwrap().remove(0);
-    let session_id = xieshang::org::terms::plenaries(db, term.id).await.unwrap()[1].id;
+    // The first plenary: the demo's own proposals belong to the second.
+    let session_id = xieshang::org::terms::plenaries(db, term.id).await.unwrap()[0].id;
     let members = xieshang::org::members::all(db, c.id, &Default::default()).await.unwrap().iter().take(20).map(|m| m.id).collect();
     Fixture { committee_id: c.id, session_id, members }
 }
@@ -141,10 +142,18 @@ async fn a_member_drafts_and_submits_and_staff_review_and_file_through_the_pages
     assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(member.post_form(&format!("{path}/act"), &[("action", "accept")]).await.status, StatusCode::FORBIDDEN, "members do not review");
     staff.post_form(&format!("{path}/act"), &[("action", "accept")]).await;
+    // Numbered after the demo's proposals of the same session.
+    let numbered = {
+        use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+        use xieshang::proposals::store::proposal;
+        let p = store::find(&app.state.db, f.committee_id, id.parse().unwrap()).await.unwrap().unwrap();
+        proposal::Entity::find().filter(proposal::Column::SessionId.eq(p.session_id)).filter(proposal::Column::Seq.is_not_null()).count(&app.state.db).await.unwrap()
+    };
+    let expected = format!("第{:03}号", numbered + 1);
     let filed = staff.post_form(&format!("{path}/act"), &[("action", "file")]).await;
     assert_eq!(filed.status, StatusCode::SEE_OTHER);
     let page = member.get(&path).await.text;
-    assert!(page.contains("第001号") && page.contains("已立案"), "{page}");
+    assert!(page.contains(&expected) && page.contains("已立案"), "{page}");
 
     // Assigned to the housing bureau alone; only that unit sees it and answers; staff approve;
     // the proposer rates and staff conclude.
@@ -172,12 +181,13 @@ async fn a_member_drafts_and_submits_and_staff_review_and_file_through_the_pages
     // The API, with its filters and scopes.
     let c = app.client();
     let t = app.token("staff").await;
-    let all = c.get_bearer("/api/v1/proposals?status=concluded", &t).await.json();
-    assert_eq!(all["total"], 1);
-    assert_eq!(all["items"][0]["number"], "第001号");
+    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    let all = c.get_bearer(&format!("/api/v1/proposals?status=concluded&from={today}"), &t).await.json();
+    assert_eq!(all["total"], 1, "today's, not the demo's of 2022");
+    assert_eq!(all["items"][0]["number"], expected.as_str());
     let lead = all["items"][0]["member_ids"][0].as_i64().unwrap();
-    assert_eq!(c.get_bearer(&format!("/api/v1/proposals?member={lead}&unit={unit_id}"), &t).await.json()["total"], 1);
-    assert_eq!(c.get_bearer("/api/v1/proposals?key=true", &t).await.json()["total"], 0);
+    assert_eq!(c.get_bearer(&format!("/api/v1/proposals?member={lead}&unit={unit_id}&from={today}"), &t).await.json()["total"], 1);
+    assert_eq!(c.get_bearer(&format!("/api/v1/proposals?key=true&from={today}"), &t).await.json()["total"], 0);
     assert_eq!(c.get_bearer("/api/v1/proposals?status=lost", &t).await.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(c.get_bearer(&format!("/api/v1/proposals/{id}"), &app.token("unit").await).await.json()["state"], "concluded");
     let leader = c.get_bearer("/api/v1/proposals?from=2000-01-01&to=2000-12-31", &app.token("leader").await).await.json();
@@ -258,4 +268,25 @@ async fn a_unit_objects_within_ten_days_and_staff_reassign() {
     let parts = store::parts(db, p.id).await.unwrap();
     assert_eq!(p.state(), ProposalState::Assigned);
     assert_eq!(parts.iter().map(|x| x.state()).collect::<Vec<_>>(), [PartState::Withdrawn, PartState::Assigned, PartState::Assigned]);
+}
+
+#[tokio::test]
+async fn the_demo_holds_164_proposals_submitted_since_new_year() {
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    use xieshang::proposals::store::proposal;
+    let app = TestApp::demo().await;
+    let db = &app.state.db;
+    let from = chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2021, 12, 31, 16, 0, 0).unwrap();
+    let to = chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2022, 4, 19, 16, 0, 0).unwrap();
+    let sent = proposal::Entity::find().filter(proposal::Column::SubmittedAt.gte(from)).filter(proposal::Column::SubmittedAt.lt(to)).count(db).await.unwrap();
+    assert_eq!(sent, 164);
+    let in_state = |states: &'static [&'static str]| proposal::Entity::find().filter(proposal::Column::State.is_in(states.iter().copied())).count(db);
+    let filed = in_state(&["filed", "assigned", "answered", "evaluated", "concluded", "rehandling", "objected"]).await.unwrap();
+    assert!(filed * 10 >= sent * 8, "most are filed: {filed}");
+    assert!(in_state(&["merged"]).await.unwrap() > 0 && in_state(&["not_filed"]).await.unwrap() > 0);
+    assert!(in_state(&["concluded"]).await.unwrap() > 0 && in_state(&["in_review"]).await.unwrap() > 0);
+    // Numbers are the session's 1..n without gaps.
+    let numbers: Vec<Option<i32>> = proposal::Entity::find().filter(proposal::Column::Seq.is_not_null()).all(db).await.unwrap().into_iter().map(|p| p.seq).collect();
+    assert_eq!(numbers.len() as u64, filed);
+    assert!((1..=filed as i32).all(|n| numbers.contains(&Some(n))));
 }
