@@ -8,6 +8,7 @@ mod m20261126_000003_demands;
 mod m20261126_000004_studios;
 mod m20261126_000005_proposals;
 mod m20261126_000006_list_indexes;
+mod m20261126_000007_studio_list_index;
 mod util;
 
 pub struct Migrator;
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000004_studios::Migration),
             Box::new(m20261126_000005_proposals::Migration),
             Box::new(m20261126_000006_list_indexes::Migration),
+            Box::new(m20261126_000007_studio_list_index::Migration),
         ]
     }
 }
