@@ -344,6 +344,7 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("proposal.event.convert", "转化", "converted"),
     ("err.already_rated", "您已评价过本次答复", "You have already rated this answer"),
     ("proposal.event.assign", "交办", "assigned"),
+    ("proposal.event.answer", "答复完成", "answered"),
     ("proposal.event.part_object", "承办单位提出异议", "a unit objected"),
     ("proposal.event.part_opinion", "会办单位提出意见", "a co-unit sent its opinion"),
     ("proposal.event.part_reply", "承办单位答复", "a unit replied"),

@@ -187,7 +187,8 @@ async fn history(txn: &DatabaseTransaction, ctx: &Context<'_>, p: &proposal::Mod
         _ => {}
     }
     step("file", ProposalState::Filed, p.number.clone().unwrap_or_default(), at(filed_on, 15)).await?;
-    step("assign", ProposalState::Assigned, p.mode.clone().unwrap_or_default(), at(assigned_on, 10)).await?;
+    let mode = p.mode.as_deref().and_then(model::AssignMode::from_code).map(model::AssignMode::name_zh).unwrap_or_default();
+    step("assign", ProposalState::Assigned, mode.to_string(), at(assigned_on, 10)).await?;
     let unit_id = ctx.units.iter().find(|(_, n)| n == unit).or(ctx.units.first()).map(|u| u.0).unwrap_or_default();
     let answered = f != Fate::Assigned;
     let replied_on = assigned_on + Duration::days(rng.random_range(30..75));
@@ -223,7 +224,7 @@ async fn history(txn: &DatabaseTransaction, ctx: &Context<'_>, p: &proposal::Mod
     if !answered {
         return Ok(());
     }
-    step("answer", ProposalState::Answered, class.as_str().into(), at(replied_on + Duration::days(2), 10)).await?;
+    step("answer", ProposalState::Answered, format!("{}类", class.as_str()), at(replied_on + Duration::days(2), 10)).await?;
     if f == Fate::Concluded {
         let signers: Vec<i64> = signer_ids(txn, p.id).await?;
         for m in signers {

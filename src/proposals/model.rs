@@ -272,6 +272,15 @@ impl AssignMode {
         Self::ALL.into_iter().find(|x| x.as_str() == s)
     }
 
+    /// The mode's name as the timeline records it.
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            Self::Single => "单办",
+            Self::Split => "分办",
+            Self::Joint => "会办",
+        }
+    }
+
     /// Checks the units chosen for the mode: (lead, others).
     pub fn check_units(self, lead: Option<i64>, others: &[i64]) -> Result<(), &'static str> {
         let distinct = lead.is_none_or(|l| !others.contains(&l)) && others.iter().enumerate().all(|(i, u)| !others[..i].contains(u));

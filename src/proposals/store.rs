@@ -563,7 +563,7 @@ pub async fn assign(db: &impl TransactionTrait, p: &Proposal, mode: model::Assig
     am.deadline = Set(Some(deadline));
     am.updated_at = Set(now);
     let saved = am.update(&txn).await?;
-    event(&txn, p, who, Move { action: "assign", from: Some(from), to, comment: mode.as_str(), at: now }).await?;
+    event(&txn, p, who, Move { action: "assign", from: Some(from), to, comment: mode.name_zh(), at: now }).await?;
     audit::record(&txn, who, "assign", ITEM_TYPE, p.id, format!("交办提案《{}》：{} 个单位", p.title, rows.len())).await?;
     txn.commit().await?;
     Ok(saved)
