@@ -69,6 +69,26 @@ impl FormErrors {
     }
 }
 
+/// An optional id that must be one of `allowed`.
+pub fn choice(field: &'static str, s: &str, allowed: &[i64]) -> Result<Option<i64>, FieldError> {
+    match s.trim() {
+        "" => Ok(None),
+        v => v.parse::<i64>().ok().filter(|id| allowed.contains(id)).map(Some).ok_or(FieldError::new(field, "err.choice")),
+    }
+}
+
+/// Ids from checkboxes, each one of `allowed`, without repeats.
+pub fn choices(field: &'static str, values: &[String], allowed: &[i64]) -> Result<Vec<i64>, FieldError> {
+    let mut out = Vec::new();
+    for v in values {
+        let id = choice(field, v, allowed)?;
+        if let Some(id) = id.filter(|id| !out.contains(id)) {
+            out.push(id);
+        }
+    }
+    Ok(out)
+}
+
 /// Collects the errors of several parses so a form reports every bad field at once.
 #[derive(Default)]
 pub struct Check(pub Vec<FieldError>);

@@ -176,7 +176,7 @@ async fn demand_work(state: &AppState, actor: &crate::app::auth::Actor, shell: &
         return Ok((vec![], 0));
     }
     let unit = (actor.role == crate::org::model::Role::Unit).then(|| actor.unit_id.unwrap_or(-1));
-    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    let today = crate::app::shell::today();
     let (counts, overdue) = crate::demands::store::workload(&state.db, actor.committee_id, unit, today).await?;
     let shown: &[S] = if unit.is_some() { &[S::Assigned, S::ReturnRequested] } else { &[S::Registered, S::Assigned, S::ReturnRequested, S::Answered, S::Resolved] };
     let work = shown

@@ -150,6 +150,16 @@ pub fn local_time(t: &DateTime<Utc>) -> String {
     (*t + chrono::Duration::hours(8)).format("%Y-%m-%d %H:%M").to_string()
 }
 
+/// The China Standard Time date of an instant: the day deadlines and reception days count.
+pub fn local_date(t: &DateTime<Utc>) -> chrono::NaiveDate {
+    (*t + chrono::Duration::hours(8)).date_naive()
+}
+
+/// Today in China Standard Time.
+pub fn today() -> chrono::NaiveDate {
+    local_date(&Utc::now())
+}
+
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage {

@@ -92,11 +92,11 @@ impl DemandForm {
         let mut check = Check::default();
         let name = check.take(parse_name("name", &normalize_text(&self.name), 32));
         let phone = check.take(Phone::parse("phone", &self.phone));
-        let place_id = check.take(crate::studios::model::choice("place_id", &self.place_id, c.places)).flatten();
+        let place_id = check.take(crate::app::forms::choice("place_id", &self.place_id, c.places)).flatten();
         let category = check.take(c.categories.iter().find(|x| **x == self.category.trim()).ok_or(FieldError::new("category", "err.choice")));
         let kind = check.take(DemandKind::from_code(self.kind.trim()).ok_or(FieldError::new("kind", "err.choice")));
-        let studio_id = check.take(crate::studios::model::choice("studio_id", &self.studio_id, c.studios)).flatten();
-        let reception_id = check.take(crate::studios::model::choice("reception_id", &self.reception_id, c.receptions)).flatten();
+        let studio_id = check.take(crate::app::forms::choice("studio_id", &self.studio_id, c.studios)).flatten();
+        let reception_id = check.take(crate::app::forms::choice("reception_id", &self.reception_id, c.receptions)).flatten();
         let description = self.description.trim();
         if !(5..=2000).contains(&description.chars().count()) {
             check.add(FieldError::new("description", "err.description"));

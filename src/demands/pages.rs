@@ -4,7 +4,6 @@
 use askama::Template;
 use axum::extract::{Form, Multipart, Path, Query, State};
 use axum::response::Response;
-use chrono::Utc;
 use serde::Deserialize;
 
 use crate::app::AppState;
@@ -14,7 +13,7 @@ use crate::app::authz::{Action, Target, authorize, may};
 use crate::app::error::{AppError, AppResult, FieldError};
 use crate::app::forms::FormErrors;
 use crate::app::pagination::{PageQuery, PageRequest, Pager};
-use crate::app::shell::{Authed, Shell, html, local_time, redirect_with_flash};
+use crate::app::shell::{Authed, Shell, html, local_date, local_time, redirect_with_flash, today};
 use crate::demands::form::{self, Choices, DemandForm};
 use crate::demands::model::{self, Channel, DemandAction, DemandActor, DemandState, Satisfaction};
 use crate::demands::public_pages::{active_categories, parse_message, photo_response};
@@ -27,11 +26,6 @@ use crate::org::values::Phone;
 use crate::studios::store as studios;
 use crate::tracking::store as tracking;
 use crate::tracking::{DeadlineStatus, WorkCalendar, attachments};
-
-/// Today in China Standard Time, the day deadlines are counted from.
-pub fn today() -> chrono::NaiveDate {
-    (Utc::now() + chrono::Duration::hours(8)).date_naive()
-}
 
 /// Which demands a signed-in viewer may see.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -539,7 +533,7 @@ async fn parse_act(state: &AppState, actor: &Actor, d: &Demand, f: &ActForm) -> 
         "request_return" => {
             let cal = calendar(state, actor.committee_id).await?;
             let today = today();
-            let assigned = d.assigned_at.map(|t| (t + chrono::Duration::hours(8)).date_naive()).unwrap_or(today);
+            let assigned = d.assigned_at.as_ref().map(local_date).unwrap_or(today);
             let within_window = cal.working_days_between(assigned, today) <= model::RETURN_WINDOW_DAYS;
             (DemandAction::RequestReturn { within_window }, unit_actor)
         }

@@ -12,9 +12,8 @@ use crate::app::audit::Who;
 use crate::app::auth::Actor;
 use crate::app::authz::{Action, Target, authorize, may};
 use crate::app::error::{AppError, AppResult, FieldError};
-use crate::app::forms::{Check, FormErrors, ListFields, ListForm};
-use crate::app::shell::{Authed, Shell, html, local_time, redirect_with_flash};
-use crate::demands::pages::today;
+use crate::app::forms::{Check, FormErrors, ListFields, ListForm, choices};
+use crate::app::shell::{Authed, Shell, html, local_time, redirect_with_flash, today};
 use crate::org::members::{self, MemberFilter};
 use crate::org::model::Role;
 use crate::org::terms::{self, ordinal};
@@ -25,7 +24,6 @@ use crate::proposals::model::{
 };
 use crate::proposals::similar;
 use crate::proposals::store::{self, ListScope, NewProposal, Proposal};
-use crate::studios::model::choices;
 use crate::tracking::store as tracking;
 
 /// A plenary session as proposals refer to it.
@@ -497,7 +495,7 @@ pub async fn assign(State(state): State<AppState>, a: Authed, Path(id): Path<i64
     let p = visible(&state, &a.actor, id).await?;
     let units: Vec<i64> = crate::org::store::units(&state.db, a.actor.committee_id).await?.iter().filter(|u| !u.retired).map(|u| u.id).collect();
     let parsed = AssignMode::from_code(f.mode.trim()).ok_or(FieldError::new("mode", "err.choice")).and_then(|mode| {
-        let lead = crate::studios::model::choice("lead_unit", &f.lead_unit, &units)?;
+        let lead = crate::app::forms::choice("lead_unit", &f.lead_unit, &units)?;
         let others = choices("unit_ids", &f.unit_ids, &units)?;
         Ok((mode, lead, others))
     });

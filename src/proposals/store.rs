@@ -318,7 +318,7 @@ async fn file_once(txn: &impl ConnectionTrait, p: &Proposal, session: i64, forma
         .flatten();
     let seq = current.unwrap_or(0) as i32 + 1;
     let now = Utc::now();
-    let number = model::format_number(format, model::year_of((now + chrono::Duration::hours(8)).date_naive()), seq as u32);
+    let number = model::format_number(format, model::year_of(crate::app::shell::local_date(&now)), seq as u32);
     let mut am = p.clone().into_active_model();
     am.state = Set(to.as_str().into());
     am.seq = Set(Some(seq));

@@ -4,7 +4,7 @@ use chrono::{NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
 
 use crate::app::error::FieldError;
-use crate::app::forms::Check;
+use crate::app::forms::{Check, choice, choices};
 use crate::org::model::parse_name;
 use crate::org::values::normalize_text;
 use crate::studios::schedule::ReceptionDays;
@@ -113,26 +113,6 @@ pub struct StudioInput {
     pub intro: String,
     #[serde(default)]
     pub member_ids: Vec<String>,
-}
-
-/// An optional id that must be one of `allowed`.
-pub fn choice(field: &'static str, s: &str, allowed: &[i64]) -> Result<Option<i64>, FieldError> {
-    match s.trim() {
-        "" => Ok(None),
-        v => v.parse::<i64>().ok().filter(|id| allowed.contains(id)).map(Some).ok_or(FieldError::new(field, "err.choice")),
-    }
-}
-
-/// Ids from checkboxes, each one of `allowed`, without repeats.
-pub fn choices(field: &'static str, values: &[String], allowed: &[i64]) -> Result<Vec<i64>, FieldError> {
-    let mut out = Vec::new();
-    for v in values {
-        let id = choice(field, v, allowed)?;
-        if let Some(id) = id.filter(|id| !out.contains(id)) {
-            out.push(id);
-        }
-    }
-    Ok(out)
 }
 
 /// Text of at most `max` characters, trimmed, with whitespace runs made single.

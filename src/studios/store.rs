@@ -142,6 +142,15 @@ impl Studio {
     }
 }
 
+/// Groups (key, member) pairs into key → members, keeping the rows' order.
+fn grouped<K: Ord>(rows: impl Iterator<Item = (K, i64)>) -> BTreeMap<K, Vec<i64>> {
+    let mut out: BTreeMap<K, Vec<i64>> = BTreeMap::new();
+    for (k, m) in rows {
+        out.entry(k).or_default().push(m);
+    }
+    out
+}
+
 /// The committee's studios (retired ones too, flagged), by name.
 pub async fn list(db: &impl ConnectionTrait, committee_id: i64) -> Result<Vec<Studio>, DbErr> {
     studio::Entity::find().filter(studio::Column::CommitteeId.eq(committee_id)).order_by_asc(studio::Column::Id).all(db).await
@@ -154,11 +163,7 @@ pub async fn find(db: &impl ConnectionTrait, committee_id: i64, id: i64) -> Resu
 /// The members assigned to each of the given studios.
 pub async fn members_of(db: &impl ConnectionTrait, studio_ids: &[i64]) -> Result<BTreeMap<i64, Vec<i64>>, DbErr> {
     let rows = studio_member::Entity::find().filter(studio_member::Column::StudioId.is_in(studio_ids.iter().copied())).all(db).await?;
-    let mut out: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
-    for r in rows {
-        out.entry(r.studio_id).or_default().push(r.member_id);
-    }
-    Ok(out)
+    Ok(grouped(rows.into_iter().map(|r| (r.studio_id, r.member_id))))
 }
 
 /// The studios a member is assigned to: what a member on duty may record for and sees.
@@ -225,11 +230,7 @@ pub async fn roster(db: &impl ConnectionTrait, studio_id: i64, from: NaiveDate, 
         .order_by_asc(duty::Column::Id)
         .all(db)
         .await?;
-    let mut out: BTreeMap<NaiveDate, Vec<i64>> = BTreeMap::new();
-    for r in rows {
-        out.entry(r.day).or_default().push(r.member_id);
-    }
-    Ok(out)
+    Ok(grouped(rows.into_iter().map(|r| (r.day, r.member_id))))
 }
 
 /// A member's duty days across studios from `from` to `to`: (day, studio id).
@@ -323,11 +324,7 @@ pub async fn find_reception(db: &impl ConnectionTrait, committee_id: i64, id: i6
 /// The members on duty at each of the given receptions.
 pub async fn reception_members(db: &impl ConnectionTrait, reception_ids: &[i64]) -> Result<BTreeMap<i64, Vec<i64>>, DbErr> {
     let rows = reception_member::Entity::find().filter(reception_member::Column::ReceptionId.is_in(reception_ids.iter().copied())).all(db).await?;
-    let mut out: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
-    for r in rows {
-        out.entry(r.reception_id).or_default().push(r.member_id);
-    }
-    Ok(out)
+    Ok(grouped(rows.into_iter().map(|r| (r.reception_id, r.member_id))))
 }
 
 /// Which receptions a list shows.
