@@ -9,6 +9,7 @@ mod m20261126_000004_studios;
 mod m20261126_000005_proposals;
 mod m20261126_000006_list_indexes;
 mod m20261126_000007_studio_list_index;
+mod m20261127_000008_proposal_follow_up;
 mod util;
 
 pub struct Migrator;
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000005_proposals::Migration),
             Box::new(m20261126_000006_list_indexes::Migration),
             Box::new(m20261126_000007_studio_list_index::Migration),
+            Box::new(m20261127_000008_proposal_follow_up::Migration),
         ]
     }
 }

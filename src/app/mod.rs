@@ -13,6 +13,7 @@ pub mod ops;
 pub mod pages;
 pub mod pagination;
 pub mod ratelimit;
+pub mod settings;
 pub mod shell;
 pub mod web;
 

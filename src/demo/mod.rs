@@ -30,14 +30,16 @@ const COMMITTEES: [(&str, &str, CommitteeLevel); 3] = [
 ];
 
 /// (committee code, username, display name, role, unit)
-const ACCOUNTS: [(&str, &str, &str, Role, Option<&str>); 8] = [
+const ACCOUNTS: [(&str, &str, &str, Role, Option<&str>); 10] = [
     (DEMO_CODE, "admin", "系统管理员", Role::Admin, None),
     (DEMO_CODE, "security", "安全管理员", Role::SecurityAdmin, None),
     (DEMO_CODE, "auditor", "安全审计员", Role::Auditor, None),
     (DEMO_CODE, "staff", "提案委干部", Role::Staff, None),
     (DEMO_CODE, "leader", "主席会议成员", Role::Leader, None),
     (DEMO_CODE, "member", "政协委员", Role::Member, None),
+    (DEMO_CODE, "member2", "政协委员（联名）", Role::Member, None),
     (DEMO_CODE, "unit", "区住建局联络员", Role::Unit, Some("区住房和城乡建设局")),
+    (DEMO_CODE, "unit2", "区财政局联络员", Role::Unit, Some("区财政局")),
     ("xiangtan", "xiangtan-admin", "湘潭市政协管理员", Role::Admin, None),
 ];
 
@@ -97,11 +99,12 @@ pub async fn load(db: &DatabaseConnection, password: Option<String>) -> AppResul
     Ok(Some(printed))
 }
 
-/// The demo's leader account is the chair's, its member account the seventh member's.
+/// The demo's leader account is the chair's, its member accounts the eighth and ninth members'
+/// (two, so that a joint proposal can be signed by both).
 async fn link_accounts(db: &impl sea_orm::ConnectionTrait, demo: &org::DemoOrg) -> Result<(), sea_orm::DbErr> {
     use crate::org::members::member;
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
-    for (username, member_id) in [("leader", demo.member_ids[0]), ("member", demo.member_ids[7])] {
+    for (username, member_id) in [("leader", demo.member_ids[0]), ("member", demo.member_ids[7]), ("member2", demo.member_ids[8])] {
         let user = store::find_user_by_username(db, username).await?.expect("demo account exists");
         member::Entity::update_many()
             .col_expr(member::Column::UserId, Expr::value(user.id))

@@ -81,6 +81,8 @@ fn fate(i: usize, submitted: NaiveDate) -> Fate {
 
 pub async fn load(txn: &DatabaseTransaction, ctx: Context<'_>) -> Result<(), DbErr> {
     let mut rng = StdRng::seed_from_u64(2022_0419);
+    let leaders = leaders(txn, ctx.committee_id).await?;
+    let names = crate::org::members::names(txn, ctx.members).await?;
     let mut seq = 0;
     let mut hosts: Vec<i64> = Vec::new();
     for i in 0..COUNT {
@@ -102,8 +104,9 @@ pub async fn load(txn: &DatabaseTransaction, ctx: Context<'_>) -> Result<(), DbE
             submitter_name: Set(String::new()),
             suggested_units: Set(unit.into()),
             state: Set(ProposalState::InReview.as_str().into()),
-            key_proposal: Set(i % 40 == 1),
-            disclose: Set(i % 2 == 0),
+            key_proposal: Set(false),
+            disclose: Set(false),
+            excellent: Set(false),
             rehandled: Set(0),
             created_by: Set(None),
             submitted_at: Set(Some(submitted_at)),
@@ -139,6 +142,14 @@ pub async fn load(txn: &DatabaseTransaction, ctx: Context<'_>) -> Result<(), DbE
                 }
                 .as_str()
                 .into());
+                // Flags are set once filed: one in twelve is a key proposal under a leader,
+                // most proposers consent to publishing, a few concluded ones are excellent.
+                if i % 12 == 1 && !leaders.is_empty() {
+                    row.key_proposal = Set(true);
+                    row.supervisor_id = Set(Some(leaders[i % leaders.len()]));
+                }
+                row.disclose = Set(i % 3 != 2);
+                row.excellent = Set(f == Fate::Concluded && i % 23 == 0);
             }
         }
         let saved = row.insert(txn).await?;
@@ -152,24 +163,38 @@ pub async fn load(txn: &DatabaseTransaction, ctx: Context<'_>) -> Result<(), DbE
             confirmed_at: Set(Some(submitted_at)),
         });
         signer::Entity::insert_many(signers).exec(txn).await?;
-        history(txn, &ctx, &saved, f, filed_on, assigned_on, unit, i, &mut rng).await?;
+        let lead_name = names.get(&lead).cloned().unwrap_or_default();
+        history(txn, &ctx, &saved, f, filed_on, assigned_on, (unit, &lead_name), i, &mut rng).await?;
     }
     Ok(())
 }
 
 /// Timeline events, units' parts and ratings matching the proposal's fate.
 #[allow(clippy::too_many_arguments)]
-async fn history(txn: &DatabaseTransaction, ctx: &Context<'_>, p: &proposal::Model, f: Fate, filed_on: NaiveDate, assigned_on: NaiveDate, unit: &str, i: usize, rng: &mut StdRng) -> Result<(), DbErr> {
+async fn history(
+    txn: &DatabaseTransaction,
+    ctx: &Context<'_>,
+    p: &proposal::Model,
+    f: Fate,
+    filed_on: NaiveDate,
+    assigned_on: NaiveDate,
+    (unit, lead): (&str, &str),
+    i: usize,
+    rng: &mut StdRng,
+) -> Result<(), DbErr> {
     let submitted = p.submitted_at.expect("demo proposals are sent in");
-    let step = |action: &'static str, to: ProposalState, comment: String, when: DateTime<Utc>| {
+    // Staff's moves carry the staff account; a proposer's or a unit's moves their names.
+    let by = |action: &'static str, to: ProposalState, comment: String, when: DateTime<Utc>, who: Option<&str>| {
         let p = p.clone();
+        let name = who.unwrap_or(&ctx.staff.actor_name).to_string();
+        let actor_id = if who.is_some() { None } else { ctx.staff.actor_id };
         async move {
             let e = NewEvent {
                 committee_id: p.committee_id,
                 item_type: ITEM_TYPE,
                 item_id: p.id,
-                actor_id: ctx.staff.actor_id,
-                actor_name: &ctx.staff.actor_name,
+                actor_id,
+                actor_name: &name,
                 action,
                 from_state: None,
                 to_state: Some(to.as_str()),
@@ -178,7 +203,8 @@ async fn history(txn: &DatabaseTransaction, ctx: &Context<'_>, p: &proposal::Mod
             tracking::record_at(txn, e, when).await
         }
     };
-    step("submit", ProposalState::Submitted, String::new(), submitted).await?;
+    let step = |action: &'static str, to: ProposalState, comment: String, when: DateTime<Utc>| by(action, to, comment, when, None);
+    by("submit", ProposalState::Submitted, String::new(), submitted, Some(lead)).await?;
     step("accept", ProposalState::InReview, String::new(), submitted + Duration::days(2)).await?;
     match f {
         Fate::InReview => return Ok(()),
@@ -224,7 +250,8 @@ async fn history(txn: &DatabaseTransaction, ctx: &Context<'_>, p: &proposal::Mod
     if !answered {
         return Ok(());
     }
-    step("answer", ProposalState::Answered, format!("{}类", class.as_str()), at(replied_on + Duration::days(2), 10)).await?;
+    by("part_reply", ProposalState::Assigned, "您提出的建议收悉，我单位高度重视，已研究落实，现答复如下：相关工作已列入年度计划，将按期推进。".into(), at(replied_on, 16), Some(unit)).await?;
+    step("part_approve", ProposalState::Answered, format!("{}类", class.as_str()), at(replied_on + Duration::days(2), 10)).await?;
     if f == Fate::Concluded {
         let signers: Vec<i64> = signer_ids(txn, p.id).await?;
         for m in signers {
@@ -241,18 +268,56 @@ async fn history(txn: &DatabaseTransaction, ctx: &Context<'_>, p: &proposal::Mod
             .insert(txn)
             .await?;
         }
-        step("rate", ProposalState::Evaluated, String::new(), at(replied_on + Duration::days(7), 11)).await?;
+        let label = if i % 9 == 4 { "基本满意" } else { "满意" };
+        by("rate", ProposalState::Evaluated, label.into(), at(replied_on + Duration::days(7), 11), Some(lead)).await?;
         step("conclude", ProposalState::Concluded, String::new(), at(replied_on + Duration::days(9), 10)).await?;
+        if class != AnswerClass::A && i % 7 == 1 {
+            follow_up(txn, ctx, p, replied_on + Duration::days(120)).await?;
+        }
         let mut am: proposal::ActiveModel = p.clone().into();
         am.answered_at = Set(Some(at(replied_on + Duration::days(2), 10)));
         am.concluded_at = Set(Some(at(replied_on + Duration::days(9), 10)));
+        am.updated_at = Set(at(replied_on + Duration::days(9), 10));
         am.update(txn).await?;
     } else {
         let mut am: proposal::ActiveModel = p.clone().into();
         am.answered_at = Set(Some(at(replied_on + Duration::days(2), 10)));
+        am.updated_at = Set(at(replied_on + Duration::days(2), 10));
         am.update(txn).await?;
     }
     Ok(())
+}
+
+/// A 回头看 record some months after a B or C answer.
+async fn follow_up(txn: &DatabaseTransaction, ctx: &Context<'_>, p: &proposal::Model, on: NaiveDate) -> Result<(), DbErr> {
+    let text = "承办单位已落实部分措施，其余事项列入下年度计划，提案者表示认可。";
+    crate::proposals::followup::followup::ActiveModel { proposal_id: Set(p.id), on_date: Set(on), text: Set(text.into()), author_id: Set(ctx.staff.actor_id), created_at: Set(at(on, 16)), ..Default::default() }
+        .insert(txn)
+        .await?;
+    let e = NewEvent {
+        committee_id: p.committee_id,
+        item_type: ITEM_TYPE,
+        item_id: p.id,
+        actor_id: ctx.staff.actor_id,
+        actor_name: &ctx.staff.actor_name,
+        action: "follow_up",
+        from_state: None,
+        to_state: Some(ProposalState::Concluded.as_str()),
+        comment: text,
+    };
+    tracking::record_at(txn, e, at(on, 16)).await
+}
+
+/// The leaders in office (主席会议成员), who supervise key proposals.
+async fn leaders(txn: &DatabaseTransaction, committee_id: i64) -> Result<Vec<i64>, DbErr> {
+    use crate::org::values::{MemberStatus, Position};
+    let f = crate::org::members::MemberFilter { status: Some(MemberStatus::InOffice), ..Default::default() };
+    Ok(crate::org::members::all(txn, committee_id, &f)
+        .await?
+        .into_iter()
+        .filter(|m| Position::ALL.into_iter().any(|p| p.as_str() == m.position && p.is_leader()))
+        .map(|m| m.id)
+        .collect())
 }
 
 async fn signer_ids(txn: &DatabaseTransaction, proposal_id: i64) -> Result<Vec<i64>, DbErr> {

@@ -7,7 +7,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::app::AppState;
-use crate::app::api::ApiUser;
+use crate::app::api::{ApiJson, ApiUser};
 use crate::app::auth::Actor;
 use crate::app::authz::{Action, Target, authorize};
 use crate::app::error::{AppError, AppResult, FieldError};
@@ -16,6 +16,7 @@ use crate::app::pagination::{PageQuery, PageRequest, Paged};
 use crate::org::members;
 use crate::org::model::Role;
 use crate::proposals::model::ProposalState;
+use crate::proposals::{manage_pages, pages};
 use crate::proposals::store::{self, ApiFilter, ListScope, Proposal};
 
 /// A proposal as the API shows it.
@@ -30,6 +31,18 @@ pub struct ProposalDto {
     pub state: ProposalState,
     pub number: Option<String>,
     pub key_proposal: bool,
+    /// The leader (member id) supervising a key proposal.
+    pub supervisor_id: Option<i64>,
+    /// The proposers consent to publishing.
+    pub disclose: bool,
+    /// 优秀提案.
+    pub excellent: bool,
+    /// "member", or a collective: "sector", "group", "organization", "special_committee".
+    pub submitter_kind: String,
+    /// The collective's name (empty for members).
+    pub submitter_name: String,
+    /// The host proposal when merged.
+    pub host_id: Option<i64>,
     pub mode: Option<String>,
     pub deadline: Option<chrono::NaiveDate>,
     /// The lead proposer first, then the co-signers.
@@ -50,6 +63,12 @@ async fn dto(state: &AppState, p: Proposal) -> AppResult<ProposalDto> {
         body: p.body,
         number: p.number,
         key_proposal: p.key_proposal,
+        supervisor_id: p.supervisor_id,
+        disclose: p.disclose,
+        excellent: p.excellent,
+        submitter_kind: p.submitter_kind,
+        submitter_name: p.submitter_name,
+        host_id: p.host_id,
         mode: p.mode,
         deadline: p.deadline,
         member_ids,
@@ -94,6 +113,7 @@ impl ProposalQuery {
             },
             from: parse_date("from", self.from.as_deref().unwrap_or(""))?.map(start),
             to: parse_date("to", self.to.as_deref().unwrap_or(""))?.and_then(|d| d.succ_opt()).map(start),
+            ..Default::default()
         })
     }
 }
@@ -132,6 +152,72 @@ async fn one(State(state): State<AppState>, ApiUser(a, _): ApiUser, Path(id): Pa
     Ok(Json(dto(&state, found).await?))
 }
 
+/// One move of a proposal, as on its page. Which fields a move reads:
+/// - submit, withdraw (lead proposer); cosign (a co-signer); accept, file, conclude (staff);
+///   return, reject, convert (staff, `reason` required; convert needs `consent`);
+/// - merge (staff): `host_id`; assign (staff): `mode` single/split/joint, `lead_unit`, `unit_ids`;
+/// - object, opinion, reply (the unit, on its `part_id`; reply needs `class` A/B/C and `text`);
+///   approve, send_back (staff, on `part_id`; approve may correct `class`);
+/// - rate (a proposer): `satisfaction`, `contacted`; extend (staff): `deadline`, `reason`;
+///   flags (staff): `supervisor_id` (a leader: key proposal) and `disclose`.
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub struct ActionRequest {
+    pub action: String,
+    pub reason: Option<String>,
+    pub consent: Option<bool>,
+    pub host_id: Option<i64>,
+    pub mode: Option<String>,
+    pub lead_unit: Option<i64>,
+    pub unit_ids: Vec<i64>,
+    pub part_id: Option<i64>,
+    pub class: Option<String>,
+    pub text: Option<String>,
+    pub satisfaction: Option<String>,
+    pub contacted: Option<bool>,
+    pub deadline: Option<chrono::NaiveDate>,
+    pub supervisor_id: Option<i64>,
+    pub disclose: Option<bool>,
+}
+
+fn opt<T: ToString>(v: &Option<T>) -> String {
+    v.as_ref().map(T::to_string).unwrap_or_default()
+}
+
+fn yes(v: Option<bool>) -> String {
+    if v == Some(true) { "yes".into() } else { String::new() }
+}
+
+/// Applies one move through the same checks as the pages; a refused move is a 422 naming
+/// the field or `err.wrong_state` / `err.wrong_actor`.
+#[utoipa::path(post, path = "/api/v1/proposals/{id}/actions", tag = "proposals", security(("bearer" = [])), params(("id" = i64, Path)),
+    request_body = ActionRequest,
+    responses((status = 200, body = ProposalDto), (status = 401), (status = 403), (status = 404), (status = 422)))]
+async fn act(State(state): State<AppState>, ApiUser(a, info): ApiUser, Path(id): Path<i64>, ApiJson(r): ApiJson<ActionRequest>) -> AppResult<Json<ProposalDto>> {
+    let p = pages::visible(&state, &a, id).await?;
+    let ip = info.ip.as_str();
+    let part = || r.part_id.ok_or(AppError::invalid("part_id", "err.required"));
+    let saved = match r.action.as_str() {
+        "merge" => manage_pages::merge_as(&state, &a, ip, &p, &manage_pages::MergeForm { host_id: opt(&r.host_id) }).await?,
+        "assign" => {
+            let f = pages::AssignInput { mode: opt(&r.mode), lead_unit: opt(&r.lead_unit), unit_ids: r.unit_ids.iter().map(i64::to_string).collect() };
+            pages::assign_as(&state, &a, ip, &p, &f).await?
+        }
+        "object" | "opinion" | "reply" | "approve" | "send_back" => {
+            let f = pages::PartForm { action: r.action.clone(), class: opt(&r.class), text: opt(&r.text) };
+            pages::part_as(&state, &a, ip, &p, part()?, &f).await?
+        }
+        "rate" => pages::rate_as(&state, &a, ip, &p, &pages::RateForm { satisfaction: opt(&r.satisfaction), contacted: yes(r.contacted) }).await?,
+        "extend" => manage_pages::extend_as(&state, &a, ip, &p, &manage_pages::ExtendForm { deadline: opt(&r.deadline), reason: opt(&r.reason) }).await?,
+        "flags" => {
+            let f = manage_pages::FlagsForm { key: if r.supervisor_id.is_some() { "yes".into() } else { String::new() }, supervisor_id: opt(&r.supervisor_id), disclose: yes(r.disclose) };
+            manage_pages::flags_as(&state, &a, ip, &p, &f).await?
+        }
+        _ => pages::perform(&state, &a, ip, &p, &pages::ActForm { action: r.action.clone(), reason: opt(&r.reason), consent: yes(r.consent) }).await?,
+    };
+    Ok(Json(dto(&state, saved).await?))
+}
+
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list)).routes(routes!(one))
+    OpenApiRouter::new().routes(routes!(list)).routes(routes!(one)).routes(routes!(act))
 }

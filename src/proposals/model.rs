@@ -540,6 +540,111 @@ pub fn year_of(d: NaiveDate) -> i32 {
     d.year()
 }
 
+impl ProposalState {
+    /// Filed and numbered: the key and publishing flags, the excellent mark and merging into it
+    /// apply from here on.
+    pub fn numbered(self) -> bool {
+        matches!(self, Self::Filed | Self::Assigned | Self::Objected | Self::Answered | Self::Rehandling | Self::Evaluated | Self::Concluded)
+    }
+
+    /// Answered at least once (the answer rate counts it).
+    pub fn answered(self) -> bool {
+        matches!(self, Self::Answered | Self::Rehandling | Self::Evaluated | Self::Concluded)
+    }
+}
+
+/// Who submits a proposal: members (alone or jointly), or a collective that staff register from
+/// its sealed paper, with a member as contact.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SubmitterKind {
+    Member,
+    /// 界别提案: only during the plenary.
+    Sector,
+    /// 小组提案: only during the plenary.
+    Group,
+    /// A party or people's organisation (党派团体).
+    Organization,
+    /// A special committee of the CPPCC (专门委员会).
+    SpecialCommittee,
+}
+
+impl SubmitterKind {
+    pub const COLLECTIVE: [SubmitterKind; 4] = [Self::Sector, Self::Group, Self::Organization, Self::SpecialCommittee];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Member => "member",
+            Self::Sector => "sector",
+            Self::Group => "group",
+            Self::Organization => "organization",
+            Self::SpecialCommittee => "special_committee",
+        }
+    }
+
+    pub fn from_code(s: &str) -> Option<Self> {
+        [Self::Member].into_iter().chain(Self::COLLECTIVE).find(|k| k.as_str() == s)
+    }
+
+    /// Sectors and groups submit only while the plenary sits.
+    pub fn plenary_only(self) -> bool {
+        matches!(self, Self::Sector | Self::Group)
+    }
+}
+
+/// May a proposal in `host` state take in another one (并案)? Only a numbered proposal that
+/// has not been answered yet, so the host's units answer for both.
+pub fn may_host(host: ProposalState) -> bool {
+    matches!(host, ProposalState::Filed | ProposalState::Assigned | ProposalState::Objected)
+}
+
+/// May the deadline of a proposal in `state` be extended? While units hold it.
+pub fn may_extend(state: ProposalState) -> bool {
+    state.with_units()
+}
+
+/// 回头看: a B (planned) or C (for reference) answer may get follow-up records once rated or
+/// concluded; an A answer is done.
+pub fn may_follow_up(state: ProposalState, classes: &[AnswerClass]) -> bool {
+    matches!(state, ProposalState::Evaluated | ProposalState::Concluded) && classes.iter().any(|c| *c != AnswerClass::A)
+}
+
+/// Days after the answer during which proposers may rate; staff may conclude an unrated
+/// answer only after them.
+pub const RATING_DAYS: i64 = 30;
+
+/// Has the rating period of an answer given on `answered` passed on `today`?
+pub fn rating_closed(answered: NaiveDate, today: NaiveDate) -> bool {
+    (today - answered).num_days() > RATING_DAYS
+}
+
+/// Checks a committee's filing number format: it needs `{seq}`, and a number it makes must
+/// fit the 32 characters the register keeps.
+pub fn check_number_format(format: &str) -> Result<(), &'static str> {
+    if !format.contains("{seq") || format.trim() != format || format.is_empty() {
+        return Err("err.number_format");
+    }
+    if format_number(format, 2099, 99_999).chars().count() > 32 {
+        return Err("err.too_long");
+    }
+    Ok(())
+}
+
+/// Checks the list of not-filing grounds typed one per line: 1–30 distinct lines of at most
+/// 100 characters (blank lines dropped).
+pub fn parse_grounds(text: &str) -> Result<Vec<String>, &'static str> {
+    let mut out: Vec<String> = Vec::new();
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        if line.chars().count() > 100 {
+            return Err("err.too_long");
+        }
+        if out.iter().any(|g| g == line) {
+            return Err("err.duplicate_line");
+        }
+        out.push(line.to_string());
+    }
+    if out.is_empty() || out.len() > 30 { Err("err.grounds_count") } else { Ok(out) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -756,5 +861,36 @@ mod tests {
         assert_eq!(AnswerClass::from_code(" b "), Some(AnswerClass::B));
         assert!(ProposalState::Returned.editable() && !ProposalState::Submitted.editable());
         assert!(ProposalState::Submitted.received() && !ProposalState::CollectingSignatures.received());
+    }
+
+    #[test]
+    fn hosting_extending_and_follow_ups_follow_the_state() {
+        assert!(may_host(S::Filed) && may_host(S::Assigned) && !may_host(S::Answered) && !may_host(S::InReview) && !may_host(S::Merged));
+        assert!(may_extend(S::Assigned) && may_extend(S::Rehandling) && !may_extend(S::Answered) && !may_extend(S::Filed));
+        assert!(may_follow_up(S::Concluded, &[AnswerClass::B]));
+        assert!(may_follow_up(S::Evaluated, &[AnswerClass::A, AnswerClass::C]), "one part kept for reference is enough");
+        assert!(!may_follow_up(S::Concluded, &[AnswerClass::A]), "an A answer is done");
+        assert!(!may_follow_up(S::Answered, &[AnswerClass::B]), "not before the rating");
+        assert!(S::ALL.iter().filter(|s| s.numbered()).all(|s| !matches!(s, S::Merged | S::NotFiled | S::InReview)));
+        assert!(S::Rehandling.answered() && !S::Assigned.answered());
+    }
+
+    #[test]
+    fn the_rating_period_is_thirty_days() {
+        let d = |m, dd| NaiveDate::from_ymd_opt(2022, m, dd).unwrap();
+        assert!(!rating_closed(d(3, 1), d(3, 31)), "day 30 is still open");
+        assert!(rating_closed(d(3, 1), d(4, 1)));
+    }
+
+    #[test]
+    fn settings_are_checked_before_they_are_saved() {
+        assert_eq!(check_number_format("第{seq}号"), Ok(()));
+        assert_eq!(check_number_format("{year}-{seq:4}"), Ok(()));
+        assert_eq!(check_number_format("第号"), Err("err.number_format"), "a format without the number");
+        assert_eq!(check_number_format(&format!("{}{{seq}}", "字".repeat(30))), Err("err.too_long"));
+        assert_eq!(parse_grounds("甲\n\n  乙  \n"), Ok(vec!["甲".to_string(), "乙".to_string()]));
+        assert_eq!(parse_grounds("甲\n甲"), Err("err.duplicate_line"));
+        assert_eq!(parse_grounds(" \n"), Err("err.grounds_count"));
+        assert_eq!(parse_grounds(&"字".repeat(101)), Err("err.too_long"));
     }
 }

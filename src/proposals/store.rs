@@ -42,7 +42,9 @@ pub mod proposal {
         pub host_id: Option<i64>,
         /// The reason of a return, a refusal or a conversion.
         pub reason: Option<String>,
+        /// 重点提案, supervised by `supervisor_id` (a leader's member record).
         pub key_proposal: bool,
+        /// The proposers consent to publishing it and its reply.
         pub disclose: bool,
         pub mode: Option<String>,
         pub assigned_at: Option<Date>,
@@ -55,6 +57,9 @@ pub mod proposal {
         pub concluded_at: Option<DateTimeUtc>,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
+        pub supervisor_id: Option<i64>,
+        /// Marked 优秀提案 at year end.
+        pub excellent: bool,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -109,6 +114,25 @@ pub struct NewProposal {
 /// Saves a draft with its signers (the lead proposer counts as confirmed).
 pub async fn create_draft(db: &impl TransactionTrait, committee_id: i64, p: &NewProposal, who: &Who) -> Result<Proposal, DbErr> {
     let txn = db.begin().await?;
+    let saved = insert(&txn, committee_id, p, (model::SubmitterKind::Member, ""), ProposalState::Draft, who).await?;
+    event(&txn, &saved, who, Move { action: "create", from: None, to: ProposalState::Draft, comment: "", at: saved.created_at }).await?;
+    audit::record(&txn, who, "create", ITEM_TYPE, saved.id, format!("起草提案《{}》", saved.title)).await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// Registers a collective proposal (sector, group, organisation, special committee) that staff
+/// received on paper: it is sent in at once; the lead member is its contact.
+pub async fn create_collective(db: &impl TransactionTrait, committee_id: i64, p: &NewProposal, kind: model::SubmitterKind, name: &str, who: &Who) -> Result<Proposal, DbErr> {
+    let txn = db.begin().await?;
+    let saved = insert(&txn, committee_id, p, (kind, name), ProposalState::Submitted, who).await?;
+    event(&txn, &saved, who, Move { action: "create", from: None, to: ProposalState::Submitted, comment: name, at: saved.created_at }).await?;
+    audit::record(&txn, who, "create", ITEM_TYPE, saved.id, format!("登记{name}提案《{}》", saved.title)).await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+async fn insert(txn: &impl ConnectionTrait, committee_id: i64, p: &NewProposal, submitter: (model::SubmitterKind, &str), state: ProposalState, who: &Who) -> Result<Proposal, DbErr> {
     let now = Utc::now();
     let saved = proposal::ActiveModel {
         committee_id: Set(committee_id),
@@ -116,19 +140,21 @@ pub async fn create_draft(db: &impl TransactionTrait, committee_id: i64, p: &New
         kind: Set(p.kind.as_str().into()),
         title: Set(p.title.clone()),
         body: Set(p.body.clone()),
-        submitter_kind: Set("member".into()),
-        submitter_name: Set(String::new()),
+        submitter_kind: Set(submitter.0.as_str().into()),
+        submitter_name: Set(submitter.1.into()),
         suggested_units: Set(p.suggested_units.clone()),
-        state: Set(ProposalState::Draft.as_str().into()),
+        state: Set(state.as_str().into()),
         key_proposal: Set(false),
         disclose: Set(false),
+        excellent: Set(false),
         rehandled: Set(0),
         created_by: Set(who.actor_id),
+        submitted_at: Set((state == ProposalState::Submitted).then_some(now)),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
     let signers = std::iter::once(p.lead_member_id).chain(p.cosigner_ids.iter().copied()).enumerate().map(|(i, m)| signer::ActiveModel {
         proposal_id: Set(saved.id),
@@ -136,10 +162,7 @@ pub async fn create_draft(db: &impl TransactionTrait, committee_id: i64, p: &New
         position: Set(i as i32),
         confirmed_at: Set((i == 0).then_some(now)),
     });
-    signer::Entity::insert_many(signers).exec(&txn).await?;
-    event(&txn, &saved, who, Move { action: "create", from: None, to: ProposalState::Draft, comment: "", at: now }).await?;
-    audit::record(&txn, who, "create", ITEM_TYPE, saved.id, format!("起草提案《{}》", saved.title)).await?;
-    txn.commit().await?;
+    signer::Entity::insert_many(signers).exec(txn).await?;
     Ok(saved)
 }
 
@@ -159,7 +182,7 @@ pub async fn role_of(db: &impl ConnectionTrait, p: &Proposal, member_id: i64) ->
 }
 
 /// Changes the text of a draft; only its lead proposer may, and only while it is editable.
-pub async fn edit(db: &impl TransactionTrait, p: &Proposal, actor: Option<ProposalActor>, title: &str, body: &str, who: &Who) -> AppResult<Proposal> {
+pub async fn edit(db: &impl TransactionTrait, p: &Proposal, actor: Option<ProposalActor>, text: &NewText, who: &Who) -> AppResult<Proposal> {
     if actor != Some(ProposalActor::Lead) {
         return Err(AppError::Forbidden);
     }
@@ -168,25 +191,37 @@ pub async fn edit(db: &impl TransactionTrait, p: &Proposal, actor: Option<Propos
     }
     let txn = db.begin().await?;
     let mut am = p.clone().into_active_model();
-    am.title = Set(title.to_string());
-    am.body = Set(body.to_string());
+    am.kind = Set(text.kind.as_str().into());
+    am.title = Set(text.title.clone());
+    am.body = Set(text.body.clone());
+    am.suggested_units = Set(text.suggested_units.clone());
     am.updated_at = Set(Utc::now());
     let saved = am.update(&txn).await?;
-    audit::record(&txn, who, "update", ITEM_TYPE, p.id, format!("修改提案《{title}》")).await?;
+    event(&txn, p, who, Move { action: "edit", from: Some(p.state()), to: p.state(), comment: "", at: Utc::now() }).await?;
+    audit::record(&txn, who, "update", ITEM_TYPE, p.id, format!("修改提案《{}》", text.title)).await?;
     txn.commit().await?;
     Ok(saved)
 }
 
-/// One move as the timeline records it.
-struct Move<'a> {
-    action: &'a str,
-    from: Option<ProposalState>,
-    to: ProposalState,
-    comment: &'a str,
-    at: DateTime<Utc>,
+/// What the lead proposer may change in a draft or a returned proposal.
+#[derive(Clone, Debug)]
+pub struct NewText {
+    pub kind: ProposalKind,
+    pub title: String,
+    pub body: String,
+    pub suggested_units: String,
 }
 
-async fn event(txn: &impl ConnectionTrait, p: &Proposal, who: &Who, m: Move<'_>) -> Result<(), DbErr> {
+/// One move as the timeline records it.
+pub(crate) struct Move<'a> {
+    pub action: &'a str,
+    pub from: Option<ProposalState>,
+    pub to: ProposalState,
+    pub comment: &'a str,
+    pub at: DateTime<Utc>,
+}
+
+pub(crate) async fn event(txn: &impl ConnectionTrait, p: &Proposal, who: &Who, m: Move<'_>) -> Result<(), DbErr> {
     let e = NewEvent {
         committee_id: p.committee_id,
         item_type: ITEM_TYPE,
@@ -362,6 +397,22 @@ pub struct ApiFilter {
     pub from: Option<DateTime<Utc>>,
     /// Submitted before.
     pub to: Option<DateTime<Utc>>,
+    /// In one of these states (none: any).
+    pub states: Vec<ProposalState>,
+    /// The title contains this text, or the number is this text.
+    pub text: Option<String>,
+    /// Held by units past its deadline on this day.
+    pub overdue_on: Option<chrono::NaiveDate>,
+    /// Waiting for this member's co-signature.
+    pub cosign_pending: Option<i64>,
+    /// Answered and not yet rated by this member in the current round.
+    pub to_rate: Option<i64>,
+    /// This unit has an open part (to object, give its opinion or reply).
+    pub unit_open: Option<i64>,
+    /// Supervised by this leader (member record).
+    pub supervisor: Option<i64>,
+    pub excellent: Option<bool>,
+    pub disclose: Option<bool>,
 }
 
 fn signed_by(m: i64) -> sea_orm::sea_query::SelectStatement {
@@ -405,6 +456,57 @@ fn scoped(committee_id: i64, scope: ListScope, f: &ApiFilter) -> sea_orm::Select
     if let Some(to) = f.to {
         q = q.filter(proposal::Column::SubmittedAt.lt(to));
     }
+    if !f.states.is_empty() {
+        q = q.filter(proposal::Column::State.is_in(f.states.iter().map(|s| s.as_str())));
+    }
+    if let Some(t) = f.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        q = q.filter(sea_orm::Condition::any().add(proposal::Column::Title.contains(t)).add(proposal::Column::Number.eq(t)));
+    }
+    if let Some(day) = f.overdue_on {
+        let held = ProposalState::ALL.into_iter().filter(|s| s.with_units()).map(ProposalState::as_str);
+        q = q.filter(proposal::Column::State.is_in(held)).filter(proposal::Column::Deadline.lt(day));
+    }
+    if let Some(m) = f.cosign_pending {
+        let pending = sea_orm::sea_query::Query::select()
+            .column(signer::Column::ProposalId)
+            .from(signer::Entity)
+            .and_where(signer::Column::MemberId.eq(m))
+            .and_where(signer::Column::ConfirmedAt.is_null())
+            .to_owned();
+        q = q.filter(proposal::Column::State.eq(ProposalState::CollectingSignatures.as_str())).filter(proposal::Column::Id.in_subquery(pending));
+    }
+    if let Some(m) = f.to_rate {
+        // Rated in the current round: the rating's round equals the proposal's re-handlings.
+        let rated = sea_orm::sea_query::Query::select()
+            .column(rating::Column::ProposalId)
+            .from(rating::Entity)
+            .and_where(rating::Column::MemberId.eq(m))
+            .and_where(Expr::col((rating::Entity, rating::Column::Round)).equals((proposal::Entity, proposal::Column::Rehandled)))
+            .to_owned();
+        q = q
+            .filter(proposal::Column::State.eq(ProposalState::Answered.as_str()))
+            .filter(proposal::Column::Id.in_subquery(signed_by(m)))
+            .filter(proposal::Column::Id.not_in_subquery(rated));
+    }
+    if let Some(u) = f.unit_open {
+        let open = sea_orm::sea_query::Query::select()
+            .column(part::Column::ProposalId)
+            .from(part::Entity)
+            .and_where(part::Column::UnitId.eq(u))
+            .and_where(part::Column::State.is_in([model::PartState::Assigned.as_str(), model::PartState::SentBack.as_str()]))
+            .to_owned();
+        let held = ProposalState::ALL.into_iter().filter(|s| s.with_units()).map(ProposalState::as_str);
+        q = q.filter(proposal::Column::State.is_in(held)).filter(proposal::Column::Id.in_subquery(open));
+    }
+    if let Some(s) = f.supervisor {
+        q = q.filter(proposal::Column::SupervisorId.eq(s));
+    }
+    if let Some(e) = f.excellent {
+        q = q.filter(proposal::Column::Excellent.eq(e));
+    }
+    if let Some(d) = f.disclose {
+        q = q.filter(proposal::Column::Disclose.eq(d));
+    }
     q
 }
 
@@ -419,13 +521,83 @@ pub async fn search(db: &impl ConnectionTrait, committee_id: i64, scope: ListSco
     use sea_orm::PaginatorTrait;
     let q = scoped(committee_id, scope, f);
     let total = q.clone().count(db).await?;
-    let rows = q.order_by_desc(proposal::Column::Id).offset(page.offset()).limit(page.limit()).all(db).await?;
+    let rows = ordered(q, f).offset(page.offset()).limit(page.limit()).all(db).await?;
     Ok((rows, total))
+}
+
+/// Overdue lists show the longest overdue first; everything else the latest first.
+fn ordered(q: sea_orm::Select<proposal::Entity>, f: &ApiFilter) -> sea_orm::Select<proposal::Entity> {
+    if f.overdue_on.is_some() { q.order_by_asc(proposal::Column::Deadline).order_by_asc(proposal::Column::Id) } else { q.order_by_desc(proposal::Column::Id) }
+}
+
+/// Every proposal under the filters, numbered ones in number order, up to `cap` (the register).
+pub async fn register(db: &impl ConnectionTrait, committee_id: i64, scope: ListScope, f: &ApiFilter, cap: u64) -> Result<Vec<Proposal>, DbErr> {
+    scoped(committee_id, scope, f)
+        .order_by_asc(proposal::Column::SessionId)
+        // Numbered first on both databases (they sort NULL differently).
+        .order_by(Expr::col(proposal::Column::Seq).is_null(), sea_orm::Order::Asc)
+        .order_by_asc(proposal::Column::Seq)
+        .order_by_asc(proposal::Column::Id)
+        .limit(cap)
+        .all(db)
+        .await
 }
 
 /// One proposal, if it is in the scope.
 pub async fn search_one(db: &impl ConnectionTrait, committee_id: i64, scope: ListScope, f: &ApiFilter, id: i64) -> Result<Option<Proposal>, DbErr> {
     scoped(committee_id, scope, f).filter(proposal::Column::Id.eq(id)).one(db).await
+}
+
+/// The signers of each given proposal in order (lead first), asked in chunks so that a long
+/// register stays within the databases' parameter limits.
+pub async fn signers_of(db: &impl ConnectionTrait, ids: &[i64]) -> Result<std::collections::HashMap<i64, Vec<i64>>, DbErr> {
+    let mut out: std::collections::HashMap<i64, Vec<i64>> = std::collections::HashMap::new();
+    for chunk in ids.chunks(5_000) {
+        let rows: Vec<(i64, i64)> = signer::Entity::find()
+            .filter(signer::Column::ProposalId.is_in(chunk.to_vec()))
+            .order_by_asc(signer::Column::ProposalId)
+            .order_by_asc(signer::Column::Position)
+            .select_only()
+            .column(signer::Column::ProposalId)
+            .column(signer::Column::MemberId)
+            .into_tuple()
+            .all(db)
+            .await?;
+        for (p, m) in rows {
+            out.entry(p).or_default().push(m);
+        }
+    }
+    Ok(out)
+}
+
+/// The parts of each given proposal (in chunks, as above).
+pub async fn parts_of(db: &impl ConnectionTrait, ids: &[i64]) -> Result<std::collections::HashMap<i64, Vec<Part>>, DbErr> {
+    let mut out: std::collections::HashMap<i64, Vec<Part>> = std::collections::HashMap::new();
+    for chunk in ids.chunks(5_000) {
+        for x in part::Entity::find().filter(part::Column::ProposalId.is_in(chunk.to_vec())).order_by_asc(part::Column::Id).all(db).await? {
+            out.entry(x.proposal_id).or_default().push(x);
+        }
+    }
+    Ok(out)
+}
+
+/// Each proposer's latest rating of each given proposal (in member id order).
+pub async fn latest_ratings(db: &impl ConnectionTrait, ids: &[i64]) -> Result<std::collections::HashMap<i64, Vec<model::Satisfaction>>, DbErr> {
+    let mut latest: std::collections::BTreeMap<(i64, i64), (i32, i64, model::Satisfaction)> = std::collections::BTreeMap::new();
+    for chunk in ids.chunks(5_000) {
+        for r in rating::Entity::find().filter(rating::Column::ProposalId.is_in(chunk.to_vec())).all(db).await? {
+            let Some(s) = model::Satisfaction::from_code(&r.satisfaction) else { continue };
+            let e = latest.entry((r.proposal_id, r.member_id)).or_insert((r.round, r.id, s));
+            if (r.round, r.id) > (e.0, e.1) {
+                *e = (r.round, r.id, s);
+            }
+        }
+    }
+    let mut out: std::collections::HashMap<i64, Vec<model::Satisfaction>> = std::collections::HashMap::new();
+    for ((p, _), (_, _, s)) in latest {
+        out.entry(p).or_default().push(s);
+    }
+    Ok(out)
 }
 
 /// The lead proposer of each given proposal.
@@ -440,6 +612,17 @@ pub async fn leads(db: &impl ConnectionTrait, ids: &[i64]) -> Result<std::collec
         .all(db)
         .await?;
     Ok(rows.into_iter().collect())
+}
+
+/// The proposals `p` may be merged into: numbered, not yet answered, of the same session.
+pub async fn hosts_for(db: &impl ConnectionTrait, p: &Proposal) -> Result<Vec<Proposal>, DbErr> {
+    let states = ProposalState::ALL.into_iter().filter(|s| model::may_host(*s)).map(ProposalState::as_str);
+    let mut q = proposal::Entity::find().filter(proposal::Column::CommitteeId.eq(p.committee_id)).filter(proposal::Column::Id.ne(p.id)).filter(proposal::Column::State.is_in(states));
+    q = match p.session_id {
+        Some(s) => q.filter(proposal::Column::SessionId.eq(s)),
+        None => q.filter(proposal::Column::SessionId.is_null()),
+    };
+    q.order_by_asc(proposal::Column::Seq).limit(1_000).all(db).await
 }
 
 /// (id, number, title) of the other proposals sent in for the same session, to compare titles.
@@ -610,7 +793,13 @@ pub async fn move_part(db: &impl TransactionTrait, p: &Proposal, part_id: i64, a
             am.replied_at = Set(Some(now));
         }
         PartAction::SendOpinion => am.reply = Set(Some(input.text.trim().to_string())),
-        PartAction::Approve => am.approved_at = Set(Some(now)),
+        PartAction::Approve => {
+            // The reviewing staff may correct the class the unit gave.
+            if let Some(class) = input.class {
+                am.class = Set(Some(class.as_str().into()));
+            }
+            am.approved_at = Set(Some(now));
+        }
         _ => {}
     }
     am.update(&txn).await?;
@@ -643,7 +832,12 @@ pub async fn move_part(db: &impl TransactionTrait, p: &Proposal, part_id: i64, a
         pm.updated_at = Set(now);
         saved = pm.update(&txn).await?;
     }
-    event(&txn, p, who, Move { action: name, from: Some(from), to: state_to, comment: input.text.trim(), at: now }).await?;
+    // An approval names the class the answer stands with (the reviewer may have changed it).
+    let comment = match (action, input.class.map(model::AnswerClass::as_str).or(part.class.as_deref())) {
+        (PartAction::Approve, Some(class)) => format!("{class}类"),
+        _ => input.text.trim().to_string(),
+    };
+    event(&txn, p, who, Move { action: name, from: Some(from), to: state_to, comment: &comment, at: now }).await?;
     audit::record(&txn, who, name, ITEM_TYPE, p.id, format!("提案《{}》承办：{}", p.title, to.as_str())).await?;
     txn.commit().await?;
     Ok(saved)
@@ -690,10 +884,23 @@ pub async fn rate(db: &impl TransactionTrait, p: &Proposal, member_id: i64, sati
         }
     }
     let saved = am.update(&txn).await?;
-    event(&txn, p, who, Move { action: "rate", from: Some(from), to, comment: satisfaction.as_str(), at: now }).await?;
-    audit::record(&txn, who, "rate", ITEM_TYPE, p.id, format!("评价提案《{}》答复：{}", p.title, satisfaction.as_str())).await?;
+    let label = crate::app::i18n::Lang::Zh.t(satisfaction.label_key());
+    event(&txn, p, who, Move { action: "rate", from: Some(from), to, comment: label, at: now }).await?;
+    audit::record(&txn, who, "rate", ITEM_TYPE, p.id, format!("评价提案《{}》答复：{label}", p.title)).await?;
     txn.commit().await?;
     Ok(saved)
+}
+
+/// Has this proposer rated the current answer (this round)?
+pub async fn rated_this_round(db: &impl ConnectionTrait, p: &Proposal, member_id: i64) -> Result<bool, DbErr> {
+    use sea_orm::PaginatorTrait;
+    let n = rating::Entity::find()
+        .filter(rating::Column::ProposalId.eq(p.id))
+        .filter(rating::Column::MemberId.eq(member_id))
+        .filter(rating::Column::Round.eq(p.rehandled))
+        .count(db)
+        .await?;
+    Ok(n > 0)
 }
 
 /// 办结.

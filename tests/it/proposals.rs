@@ -50,13 +50,14 @@ async fn a_joint_proposal_waits_for_every_cosigner_and_only_the_lead_edits() {
     let p = draft(&app, &f, 0, &[1, 2], "关于加强老旧小区改造的建议").await;
     let cosigner = store::role_of(db, &p, f.members[1]).await.unwrap();
     assert_eq!(cosigner, Some(ProposalActor::CoSigner));
-    assert!(matches!(store::edit(db, &p, cosigner, "改标题", "改内容", &who("x")).await, Err(AppError::Forbidden)), "a co-signer cannot edit");
-    let p = store::edit(db, &p, Some(ProposalActor::Lead), "关于加快老旧小区改造的建议", &p.body, &who("lead")).await.unwrap();
-    assert_eq!(p.title, "关于加快老旧小区改造的建议");
+    let text = |title: &str, body: &str| store::NewText { kind: ProposalKind::Regular, title: title.into(), body: body.into(), suggested_units: "区住房和城乡建设局".into() };
+    assert!(matches!(store::edit(db, &p, cosigner, &text("改标题", "改内容"), &who("x")).await, Err(AppError::Forbidden)), "a co-signer cannot edit");
+    let p = store::edit(db, &p, Some(ProposalActor::Lead), &text("关于加快老旧小区改造的建议", &p.body), &who("lead")).await.unwrap();
+    assert_eq!((p.title.as_str(), p.kind.as_str()), ("关于加快老旧小区改造的建议", "regular"));
 
     let p = store::transition(db, &p, ProposalAction::Submit { joint: true }, ProposalActor::Lead, "", &who("lead")).await.unwrap();
     assert_eq!(p.state(), ProposalState::CollectingSignatures);
-    assert!(matches!(store::edit(db, &p, Some(ProposalActor::Lead), "再改", "再改", &who("lead")).await, Err(AppError::Invalid(_))), "no edits once sent");
+    assert!(matches!(store::edit(db, &p, Some(ProposalActor::Lead), &text("再改", "再改"), &who("lead")).await, Err(AppError::Invalid(_))), "no edits once sent");
     assert!(matches!(store::cosign(db, &p, f.members[5], &who("stranger")).await, Err(AppError::Forbidden)));
     let p = store::cosign(db, &p, f.members[1], &who("c1")).await.unwrap();
     assert_eq!(p.state(), ProposalState::CollectingSignatures, "one co-signer still to confirm");
@@ -72,7 +73,7 @@ async fn a_joint_proposal_waits_for_every_cosigner_and_only_the_lead_edits() {
     assert!(p.state().editable() && p.reason.as_deref() == Some("请补充具体改造数据"));
     let timeline = xieshang::tracking::store::timeline(db, "proposal", p.id).await.unwrap();
     let actions: Vec<&str> = timeline.iter().map(|e| e.action.as_str()).collect();
-    assert_eq!(actions, ["create", "submit", "cosign", "cosign", "return"]);
+    assert_eq!(actions, ["create", "edit", "submit", "cosign", "cosign", "return"]);
 }
 
 #[tokio::test]
