@@ -16,7 +16,7 @@ use crate::app::pagination::{PageQuery, PageRequest, Paged};
 use crate::org::members;
 use crate::org::model::Role;
 use crate::proposals::model::ProposalState;
-use crate::proposals::{manage_pages, pages};
+use crate::proposals::{manage_pages, metrics_pages, pages};
 use crate::proposals::store::{self, ApiFilter, ListScope, Proposal};
 
 /// A proposal as the API shows it.
@@ -219,5 +219,5 @@ async fn act(State(state): State<AppState>, ApiUser(a, info): ApiUser, Path(id):
 }
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list)).routes(routes!(one)).routes(routes!(act))
+    OpenApiRouter::new().routes(routes!(list)).routes(routes!(metrics_pages::api)).routes(routes!(one)).routes(routes!(act))
 }

@@ -7,6 +7,7 @@ pub mod followup;
 pub mod list_pages;
 pub mod manage_pages;
 pub mod metrics;
+pub mod metrics_pages;
 pub mod model;
 pub mod pages;
 pub mod public;
@@ -24,6 +25,7 @@ pub fn router() -> Router<AppState> {
         .route("/proposals", get(list_pages::list).post(pages::create))
         .route("/proposals/new", get(pages::new))
         .route("/proposals/register.xlsx", get(list_pages::register))
+        .route("/proposals/metrics", get(metrics_pages::page))
         .route("/proposals/settings", get(manage_pages::settings_form).post(manage_pages::save_settings))
         .route("/proposals/{id}", get(pages::detail))
         .route("/proposals/{id}/edit", get(pages::edit_form).post(pages::save_edit))
