@@ -47,13 +47,36 @@ pub struct ProposalDto {
     pub deadline: Option<chrono::NaiveDate>,
     /// The lead proposer first, then the co-signers.
     pub member_ids: Vec<i64>,
+    /// The units' parts (what `part_id` in an action names), withdrawn ones included.
+    pub parts: Vec<PartDto>,
     pub submitted_at: Option<chrono::DateTime<chrono::Utc>>,
     pub filed_at: Option<chrono::DateTime<chrono::Utc>>,
     pub answered_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+/// One unit's part of a proposal.
+#[derive(Serialize, ToSchema)]
+pub struct PartDto {
+    pub id: i64,
+    pub unit_id: i64,
+    /// "answering" (单办, 分办, the 会办 lead) or "co_unit" (会办).
+    pub role: String,
+    /// assigned, objected, opinion_sent, replied, approved, sent_back or withdrawn.
+    pub state: String,
+    /// A, B or C once replied.
+    pub class: Option<String>,
+    /// The reply or the co-unit's opinion.
+    pub reply: Option<String>,
+    pub deadline: chrono::NaiveDate,
+}
+
 async fn dto(state: &AppState, p: Proposal) -> AppResult<ProposalDto> {
     let member_ids = store::signers(&state.db, p.id).await?.into_iter().map(|(m, _)| m).collect();
+    let parts = store::parts(&state.db, p.id)
+        .await?
+        .into_iter()
+        .map(|x| PartDto { id: x.id, unit_id: x.unit_id, role: x.role, state: x.state, class: x.class, reply: x.reply, deadline: x.deadline })
+        .collect();
     Ok(ProposalDto {
         state: p.state(),
         id: p.id,
@@ -72,6 +95,7 @@ async fn dto(state: &AppState, p: Proposal) -> AppResult<ProposalDto> {
         mode: p.mode,
         deadline: p.deadline,
         member_ids,
+        parts,
         submitted_at: p.submitted_at,
         filed_at: p.filed_at,
         answered_at: p.answered_at,

@@ -400,6 +400,14 @@ pub fn all_answered(parts: &[(PartRole, PartState)]) -> bool {
     !answering.is_empty() && answering.iter().all(|s| *s == PartState::Approved)
 }
 
+/// In 会办 the lead unit answers after hearing its co-units: once every co-unit still in
+/// force has sent its opinion, or when their month (OPINION_MONTHS) since `assigned` is over.
+pub fn lead_may_reply(co_units: &[PartState], assigned: NaiveDate, today: NaiveDate) -> bool {
+    let heard = co_units.iter().all(|s| matches!(s, PartState::OpinionSent | PartState::Withdrawn));
+    let month_over = assigned.checked_add_months(Months::new(OPINION_MONTHS)).is_some_and(|d| today > d);
+    heard || month_over
+}
+
 /// The answer's class (答复类别).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub enum AnswerClass {
@@ -620,7 +628,9 @@ pub fn rating_closed(answered: NaiveDate, today: NaiveDate) -> bool {
 /// Checks a committee's filing number format: it needs `{seq}`, and a number it makes must
 /// fit the 32 characters the register keeps.
 pub fn check_number_format(format: &str) -> Result<(), &'static str> {
-    if !format.contains("{seq") || format.trim() != format || format.is_empty() {
+    // Well-formed when the number changes with the sequence and no placeholder is left over.
+    let (one, two) = (format_number(format, 2099, 1), format_number(format, 2099, 2));
+    if one == two || one.contains('{') || format.trim() != format {
         return Err("err.number_format");
     }
     if format_number(format, 2099, 99_999).chars().count() > 32 {
@@ -876,6 +886,16 @@ mod tests {
     }
 
     #[test]
+    fn the_lead_unit_answers_after_its_co_units_or_their_month() {
+        let d = |m, dd| NaiveDate::from_ymd_opt(2022, m, dd).unwrap();
+        assert!(!lead_may_reply(&[PartState::Assigned], d(3, 1), d(3, 20)), "a co-unit has not sent its opinion yet");
+        assert!(lead_may_reply(&[PartState::OpinionSent, PartState::Withdrawn], d(3, 1), d(3, 2)));
+        assert!(!lead_may_reply(&[PartState::Assigned], d(3, 1), d(4, 1)), "the month ends on 1 April");
+        assert!(lead_may_reply(&[PartState::Assigned], d(3, 1), d(4, 2)), "then the lead need not wait");
+        assert!(lead_may_reply(&[], d(3, 1), d(3, 1)), "单办 and 分办 have no co-units");
+    }
+
+    #[test]
     fn the_rating_period_is_thirty_days() {
         let d = |m, dd| NaiveDate::from_ymd_opt(2022, m, dd).unwrap();
         assert!(!rating_closed(d(3, 1), d(3, 31)), "day 30 is still open");
@@ -887,6 +907,8 @@ mod tests {
         assert_eq!(check_number_format("第{seq}号"), Ok(()));
         assert_eq!(check_number_format("{year}-{seq:4}"), Ok(()));
         assert_eq!(check_number_format("第号"), Err("err.number_format"), "a format without the number");
+        assert_eq!(check_number_format("第{seq号"), Err("err.number_format"), "an unclosed placeholder");
+        assert_eq!(check_number_format("{year}-{seq:x}"), Ok(()), "an unreadable width falls back to 3");
         assert_eq!(check_number_format(&format!("{}{{seq}}", "字".repeat(30))), Err("err.too_long"));
         assert_eq!(parse_grounds("甲\n\n  乙  \n"), Ok(vec!["甲".to_string(), "乙".to_string()]));
         assert_eq!(parse_grounds("甲\n甲"), Err("err.duplicate_line"));

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::extract::{Form, Path, State};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use serde::Deserialize;
 
@@ -336,6 +336,10 @@ async fn editable(state: &AppState, a: &Actor, id: i64) -> AppResult<Proposal> {
 /// The lead proposer changes a draft, or supplements a returned proposal.
 pub async fn edit_form(State(state): State<AppState>, a: Authed, Path(id): Path<i64>) -> AppResult<Response> {
     let p = editable(&state, &a.actor, id).await?;
+    if !p.state().editable() {
+        // Sent in meanwhile: the proposal's page says where it stands.
+        return Ok(axum::response::Redirect::to(&format!("/proposals/{}", p.id)).into_response());
+    }
     let f = DraftInput { kind: p.kind.clone(), title: p.title.clone(), body: p.body.clone(), suggested_units: p.suggested_units.clone(), ..Default::default() };
     edit_page(a, &p, f, &[]).await
 }
@@ -429,6 +433,8 @@ struct PartRow {
     reviewable: bool,
     /// An approved answer: its letter can be downloaded.
     letter: bool,
+    /// The reply shown is the one before a re-handling or a send-back: a new one is due.
+    previous: bool,
 }
 
 /// What the viewer is to this proposal, for the state machine.
@@ -509,10 +515,11 @@ async fn detail_page(state: &AppState, a: Authed, p: Proposal, errors: &[FieldEr
             reply: x.reply.clone().unwrap_or_default(),
             reviewable: staff && x.state() == PartState::Replied,
             letter: x.role() == PartRole::Answering && x.state() == PartState::Approved,
+            previous: x.role() == PartRole::Answering && matches!(x.state(), PartState::Assigned | PartState::SentBack),
         })
         .collect();
     let unit_moves = match a.actor.unit_id.filter(|_| a.actor.role == Role::Unit) {
-        Some(u) => all_parts.iter().find(|x| x.unit_id == u && x.state() != PartState::Withdrawn).map(|x| (x.id, part_moves(x, p.assigned_at))),
+        Some(u) => all_parts.iter().find(|x| x.unit_id == u && x.state() != PartState::Withdrawn).map(|x| (x.id, part_moves(x, &all_parts, p.assigned_at))),
         None => None,
     };
     let assign_units = if staff && model::apply(p.state(), ProposalAction::Assign, ProposalActor::Staff).is_ok() {
@@ -673,10 +680,13 @@ pub async fn act(State(state): State<AppState>, a: Authed, Path(id): Path<i64>, 
 }
 
 /// The moves a unit may make on its part now (the store checks again).
-fn part_moves(x: &store::Part, assigned: Option<NaiveDate>) -> Vec<&'static str> {
+fn part_moves(x: &store::Part, all: &[store::Part], assigned: Option<NaiveDate>) -> Vec<&'static str> {
     let within = assigned.is_some_and(|d| model::within_objection_window(d, today()));
+    let co: Vec<PartState> = all.iter().filter(|y| y.role() == PartRole::CoUnit).map(|y| y.state()).collect();
+    let may_reply = x.role() != PartRole::Answering || model::lead_may_reply(&co, assigned.unwrap_or_else(today), today());
     [("object", PartAction::Object { within_window: within }), ("opinion", PartAction::SendOpinion), ("reply", PartAction::Reply)]
         .into_iter()
+        .filter(|(name, _)| *name != "reply" || may_reply)
         .filter(|(_, action)| model::apply_part(x.state(), x.role(), *action, PartActor::Unit).is_ok())
         .map(|(n, _)| n)
         .collect()

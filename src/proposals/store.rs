@@ -290,6 +290,16 @@ pub async fn transition(db: &impl TransactionTrait, p: &Proposal, action: Propos
     }
     let name = action_name(action);
     let txn = db.begin().await?;
+    if to == ProposalState::CollectingSignatures {
+        // The co-signers confirm the text being sent in, which may have changed since they last
+        // did (a supplement after a return, or an edit after a withdrawal).
+        signer::Entity::update_many()
+            .col_expr(signer::Column::ConfirmedAt, Expr::value(Option::<DateTime<Utc>>::None))
+            .filter(signer::Column::ProposalId.eq(p.id))
+            .filter(signer::Column::Position.gt(0))
+            .exec(&txn)
+            .await?;
+    }
     let saved = am.update(&txn).await?;
     event(&txn, p, who, Move { action: name, from: Some(from), to, comment: reason.trim(), at: now }).await?;
     audit::record(&txn, who, name, ITEM_TYPE, p.id, format!("提案《{}》：{} → {}", p.title, from.as_str(), to.as_str())).await?;
@@ -780,6 +790,13 @@ pub async fn move_part(db: &impl TransactionTrait, p: &Proposal, part_id: i64, a
     }
     let to = model::apply_part(part.state(), part.role(), action, actor).map_err(|e| AppError::invalid("action", e.key()))?;
     let now = Utc::now();
+    if action == PartAction::Reply && part.role() == model::PartRole::Answering {
+        let co: Vec<PartState> = all.iter().filter(|x| x.role() == model::PartRole::CoUnit).map(|x| x.state()).collect();
+        let assigned = p.assigned_at.unwrap_or_else(|| crate::app::shell::local_date(&now));
+        if !model::lead_may_reply(&co, assigned, crate::app::shell::local_date(&now)) {
+            return Err(AppError::invalid("action", "err.await_co_units"));
+        }
+    }
     if matches!(action, PartAction::Reply | PartAction::SendOpinion | PartAction::Object { .. } | PartAction::SendBack) && input.text.trim().is_empty() {
         return Err(AppError::invalid("text", "err.required"));
     }

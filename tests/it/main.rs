@@ -10,5 +10,6 @@ mod demands;
 mod foundation;
 mod members;
 mod org;
+mod proposal_pages;
 mod proposals;
 mod studios;
