@@ -65,8 +65,9 @@ impl View {
         Self::ALL.into_iter().find(|v| v.as_str() == s)
     }
 
-    /// The views a role has, the first being its default.
-    pub fn for_role(role: Role, staff: bool) -> &'static [View] {
+    /// The views a role has, the first being its default. A leader who is also a member (the
+    /// chair co-signs proposals too) gets the co-sign requests and the answers to rate besides.
+    pub fn for_role(role: Role, staff: bool, is_member: bool) -> &'static [View] {
         use View::*;
         if staff {
             return &[Review, ToAssign, Handling, Overdue, Key, Excellent, All];
@@ -74,8 +75,14 @@ impl View {
         match role {
             Role::Member => &[All, Drafts, CoSign, ToRate],
             Role::Unit => &[Inbox, All],
+            Role::Leader if is_member => &[All, Key, Excellent, CoSign, ToRate],
             _ => &[All, Key, Excellent],
         }
+    }
+
+    /// A member's own views look at what the viewer signs, whatever the role.
+    fn own(self) -> bool {
+        matches!(self, Self::Drafts | Self::CoSign | Self::ToRate)
     }
 }
 
@@ -114,8 +121,11 @@ impl Viewer {
     }
 
     /// Members see what they sign (drafts included), units what was handed to them, everyone
-    /// else everything sent in.
-    pub fn scope(&self) -> ListScope {
+    /// else everything sent in; a member's own views are the signer's in every role.
+    pub fn scope(&self, view: View) -> ListScope {
+        if view.own() {
+            return ListScope::SignedBy(self.member.unwrap_or(-1));
+        }
         match self.role {
             Role::Member if !self.staff => ListScope::SignedBy(self.member.unwrap_or(-1)),
             Role::Unit => ListScope::Unit(self.unit.unwrap_or(-1)),
@@ -126,7 +136,7 @@ impl Viewer {
 
 /// The view and filters of a query, checked against what the viewer may use.
 pub fn filter_of(v: &Viewer, q: &ListQuery, on: NaiveDate, session_ids: &[i64]) -> (View, ApiFilter) {
-    let views = View::for_role(v.role, v.staff);
+    let views = View::for_role(v.role, v.staff, v.member.is_some());
     let view = View::from_code(q.view.trim()).filter(|x| views.contains(x)).unwrap_or(views[0]);
     let mut f = ApiFilter {
         state: ProposalState::from_code(q.state.trim()),
@@ -194,11 +204,11 @@ pub async fn list(State(state): State<AppState>, a: Authed, Query(mut q): Query<
     let today = today();
     let (view, f) = filter_of(&viewer, &q, today, &sessions.iter().map(|s| s.id).collect::<Vec<_>>());
     q.view = view.as_str().into();
-    let (list, total) = store::search(&state.db, cid, viewer.scope(), &f, page).await?;
+    let (list, total) = store::search(&state.db, cid, viewer.scope(view), &f, page).await?;
     let labels = proposer_label(&state, &list).await?;
     let shell = a.ctx.shell;
     let rows = list.iter().map(|p| row(&shell, p, labels.get(&p.id).cloned().unwrap_or_default(), today)).collect();
-    let views = View::for_role(viewer.role, viewer.staff).iter().map(|v| (v.as_str(), shell.t(&format!("proposal.view.{}", v.as_str())))).collect();
+    let views = View::for_role(viewer.role, viewer.staff, viewer.member.is_some()).iter().map(|v| (v.as_str(), shell.t(&format!("proposal.view.{}", v.as_str())))).collect();
     let states = ProposalState::ALL.iter().map(|s| (s.as_str(), shell.t(s.label_key()))).collect();
     let query = q.query_string();
     let page = ListPage {
@@ -253,8 +263,8 @@ pub async fn register(State(state): State<AppState>, a: Authed, Query(q): Query<
     let cid = a.actor.committee_id;
     let viewer = Viewer::of(&state, &a.actor).await?;
     let sessions = sessions(&state, cid).await?;
-    let (_, f) = filter_of(&viewer, &q, today(), &sessions.iter().map(|s| s.id).collect::<Vec<_>>());
-    let list = store::register(&state.db, cid, viewer.scope(), &f, REGISTER_CAP).await?;
+    let (view, f) = filter_of(&viewer, &q, today(), &sessions.iter().map(|s| s.id).collect::<Vec<_>>());
+    let list = store::register(&state.db, cid, viewer.scope(view), &f, REGISTER_CAP).await?;
     let bytes = crate::proposals::downloads::register_xlsx(&state, cid, &list, &sessions).await?;
     audit::record(&state.db, &Who::actor(&a.actor, &a.ctx.info.ip), "export", store::ITEM_TYPE, "-", format!("导出提案汇总表 {} 件", list.len())).await?;
     Ok(crate::proposals::downloads::file_response(bytes, crate::proposals::downloads::XLSX, "proposals.xlsx"))
@@ -282,9 +292,13 @@ mod tests {
         assert_eq!((v, f.overdue_on), (View::Overdue, Some(d)));
         let (v, f) = filter_of(&viewer(Role::Staff, true), &q(""), d, &[]);
         assert_eq!((v, f.states), (View::Review, vec![ProposalState::Submitted, ProposalState::InReview]), "staff start with the review queue");
-        assert_eq!(viewer(Role::Member, false).scope(), ListScope::SignedBy(7));
-        assert_eq!(viewer(Role::Unit, false).scope(), ListScope::Unit(3));
-        assert_eq!(viewer(Role::Leader, false).scope(), ListScope::SentIn);
+        assert_eq!(viewer(Role::Member, false).scope(View::All), ListScope::SignedBy(7));
+        assert_eq!(viewer(Role::Unit, false).scope(View::Inbox), ListScope::Unit(3));
+        assert_eq!(viewer(Role::Leader, false).scope(View::Key), ListScope::SentIn);
+        let (v, f) = filter_of(&viewer(Role::Leader, false), &q("rate"), d, &[]);
+        assert_eq!((v, f.to_rate, viewer(Role::Leader, false).scope(v)), (View::ToRate, Some(7), ListScope::SignedBy(7)), "the chair rates own proposals too");
+        let no_member = Viewer { staff: false, role: Role::Leader, member: None, unit: None };
+        assert_eq!(filter_of(&no_member, &q("rate"), d, &[]).0, View::All, "a leader without a member record has no own views");
     }
 
     #[test]
