@@ -422,6 +422,7 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("proposal.supervisor", "督办领导", "Supervising leader"),
     ("proposal.unmark_excellent", "取消优秀提案", "Unmark excellent"),
     ("proposal.views", "提案视图", "Proposal views"),
+    ("home.proposal_work", "提案待办", "Proposal work"),
     ("proposal.previous_reply", "上次答复（待重新答复）：", "Previous reply (a new one is due):"),
     ("proposal.metrics", "提案统计", "Proposal figures"),
     ("proposal.metrics_hint", "按提交日期统计，均由提案记录计算：立案率＝立案数÷收到数；办复率、按期办复率以立案数为分母；满意率＝（满意＋基本满意）÷评价数，每位提案者计最后一次评价。", "By submission date, computed from the records: filing rate = filed ÷ received; answer and on-time rates over filed; satisfaction = (satisfied + basically satisfied) ÷ ratings, each proposer's latest rating counted once."),

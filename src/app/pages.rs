@@ -166,6 +166,8 @@ struct HomePage {
     /// The demand work waiting for this user: (label, count, link).
     work: Vec<(&'static str, u64, String)>,
     overdue: u64,
+    /// The proposal work waiting for this user: (label, count, link, needs attention).
+    proposals: Vec<(&'static str, u64, String, bool)>,
 }
 
 /// The demand counts a home page shows: staff see the committee's queue, a unit its own.
@@ -198,7 +200,8 @@ pub async fn home(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response
     };
     let committee = org::find_committee(&state.db, actor.committee_id).await?;
     let (work, overdue) = demand_work(&state, &actor, &ctx.shell).await?;
-    html(&HomePage { shell: ctx.shell, committee_name: committee.map(|c| c.name).unwrap_or_default(), work, overdue })
+    let proposals = crate::proposals::list_pages::work(&state, &actor, &ctx.shell).await?;
+    html(&HomePage { shell: ctx.shell, committee_name: committee.map(|c| c.name).unwrap_or_default(), work, overdue, proposals })
 }
 
 #[derive(Template)]

@@ -246,6 +246,28 @@ fn row(shell: &Shell, p: &Proposal, proposer: String, today: NaiveDate) -> Row {
     }
 }
 
+/// The proposal work a home page shows: the counts of the viewer's views that ask for action
+/// (review, assignment, overdue; an inbox; co-sign requests, answers to rate, returned drafts;
+/// a leader's key proposals). Overdue and returned counts are marked for attention.
+pub async fn work(state: &AppState, a: &Actor, shell: &Shell) -> AppResult<Vec<(&'static str, u64, String, bool)>> {
+    if !may(a, Action::ViewProposals, &Target::own(a)) {
+        return Ok(vec![]);
+    }
+    let viewer = Viewer::of(state, a).await?;
+    let today = today();
+    let mut out = Vec::new();
+    for view in View::for_role(viewer.role, viewer.staff, viewer.member.is_some()) {
+        if matches!(view, View::All | View::Excellent | View::Handling) || (*view == View::Key && viewer.staff) {
+            continue;
+        }
+        let q = ListQuery { view: view.as_str().into(), ..Default::default() };
+        let (_, f) = filter_of(&viewer, &q, today, &[]);
+        let n = store::count(&state.db, a.committee_id, viewer.scope(*view), &f).await?;
+        out.push((shell.t(&format!("proposal.view.{}", view.as_str())), n, format!("/proposals?view={}", view.as_str()), matches!(view, View::Overdue | View::Drafts)));
+    }
+    Ok(out)
+}
+
 /// The register is for staff and leaders: it names every proposer of every proposal.
 fn may_register(a: &Actor) -> bool {
     may(a, Action::ManageProposals, &Target::own(a)) || a.role == Role::Leader

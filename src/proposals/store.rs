@@ -535,6 +535,12 @@ pub async fn search(db: &impl ConnectionTrait, committee_id: i64, scope: ListSco
     Ok((rows, total))
 }
 
+/// How many proposals are under the filters.
+pub async fn count(db: &impl ConnectionTrait, committee_id: i64, scope: ListScope, f: &ApiFilter) -> Result<u64, DbErr> {
+    use sea_orm::PaginatorTrait;
+    scoped(committee_id, scope, f).count(db).await
+}
+
 /// Overdue lists show the longest overdue first; everything else the latest first.
 fn ordered(q: sea_orm::Select<proposal::Entity>, f: &ApiFilter) -> sea_orm::Select<proposal::Entity> {
     if f.overdue_on.is_some() { q.order_by_asc(proposal::Column::Deadline).order_by_asc(proposal::Column::Id) } else { q.order_by_desc(proposal::Column::Id) }

@@ -702,3 +702,25 @@ async fn staff_register_a_collective_proposal_sent_in_at_once() {
     assert!(links_to(&staff.get("/proposals?view=review&per_page=200").await.text, id));
     assert!(staff.get("/proposals?view=review&per_page=200").await.text.contains("民盟岳塘区基层委员会"), "listed under its submitter");
 }
+
+/// The number shown above `label` in the home page's proposal block.
+fn home_count(page: &str, label: &str) -> Option<u64> {
+    let block = &page[page.find("id=\"proposal-work\"")?..];
+    let at = block.find(&format!("<span>{label}</span>"))?;
+    let strong = block[..at].rfind("<strong>")?;
+    block[strong + 8..at].trim_end_matches("</strong>").parse().ok()
+}
+
+#[tokio::test]
+async fn the_home_page_counts_the_proposal_work_of_each_role() {
+    let app = TestApp::demo().await;
+    let staff_home = app.login("staff").await.get("/").await.text;
+    let in_review = proposal::Entity::find().filter(proposal::Column::State.is_in(["submitted", "in_review"])).count(&app.state.db).await.unwrap();
+    assert_eq!(home_count(&staff_home, "待审查"), Some(in_review));
+    let member = app.login("member").await;
+    assert_eq!(home_count(&member.get("/").await.text, "草稿与退回"), Some(0));
+    draft(&member, "关于推进社区养老的建议", &[]).await;
+    assert_eq!(home_count(&member.get("/").await.text, "草稿与退回"), Some(1), "the new draft is counted");
+    let unit = app.login("unit").await.get("/").await.text;
+    assert!(home_count(&unit, "待我办理").is_some() && home_count(&unit, "待审查").is_none(), "a unit sees its inbox, not the review queue");
+}
