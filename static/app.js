@@ -27,4 +27,17 @@
     input.setCustomValidity(bad ? input.getAttribute("data-too-many") : "");
     input.reportValidity();
   });
+  // Long checklists (co-signers, studio members): a search box narrows the names shown.
+  // Hidden boxes stay in the form, so ticked names are kept while the filter changes.
+  document.addEventListener("input", function (e) {
+    var box = e.target;
+    if (!box.matches || !box.matches("input[data-filter-list]")) { return; }
+    var list = document.querySelector(box.getAttribute("data-filter-list"));
+    if (!list) { return; }
+    var q = box.value.trim();
+    list.querySelectorAll("label").forEach(function (label) {
+      var ticked = label.querySelector("input:checked");
+      label.hidden = q !== "" && !ticked && label.textContent.indexOf(q) < 0;
+    });
+  });
 })();

@@ -422,6 +422,7 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("proposal.supervisor", "督办领导", "Supervising leader"),
     ("proposal.unmark_excellent", "取消优秀提案", "Unmark excellent"),
     ("proposal.views", "提案视图", "Proposal views"),
+    ("form.find_member", "输入姓名查找委员", "Type a name to find a member"),
     ("home.proposal_work", "提案待办", "Proposal work"),
     ("proposal.previous_reply", "上次答复（待重新答复）：", "Previous reply (a new one is due):"),
     ("proposal.metrics", "提案统计", "Proposal figures"),
