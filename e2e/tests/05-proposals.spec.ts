@@ -267,27 +267,27 @@ test('a joint proposal is filed, handled jointly, re-handled, rated and conclude
   await expect(staff.locator('h1 .tag')).toHaveText(number);
   await expect(card(staff, '办结')).toHaveCount(0);
 
-  // The timeline, as the lead proposer sees it on the phone: approvals name the class, ratings
-  // the proposer's words.
+  // The timeline, as the lead proposer sees it on the phone: members by name, other accounts by
+  // their display names; approvals name the class, ratings the proposer's words.
   await lead.goto(`/proposals/${id}`);
   await expect(state(lead)).toHaveText('已办结');
   const steps = lead.locator('ol.timeline li');
   await expect(steps).toHaveText([
-    /member 起草$/,
-    /member 提交$/,
-    /member2 确认附议$/,
-    /staff 初审通过$/,
-    new RegExp(`staff 立案：${number}$`),
-    /staff 交办：会办$/,
-    /unit2 会办单位提出意见：区财政局可从城市更新资金中安排电梯补贴/,
-    /unit 承办单位答复：已将书院路街道三个小区列入2023年加装电梯计划/,
-    /staff 审核通过答复：B类$/,
-    /member 评价：不满意$/,
-    /unit 承办单位答复：补贴办法已印发/,
-    /staff 审核通过答复：A类$/,
-    /member 评价：满意$/,
-    /member2 评价：满意$/,
-    /staff 办结$/,
+    new RegExp(`${leadName} 起草$`),
+    new RegExp(`${leadName} 提交$`),
+    new RegExp(`${cosignerName} 确认附议$`),
+    /提案委干部 初审通过$/,
+    new RegExp(`提案委干部 立案：${number}$`),
+    /提案委干部 交办：会办$/,
+    /区财政局联络员 会办单位提出意见：区财政局可从城市更新资金中安排电梯补贴/,
+    /区住建局联络员 承办单位答复：已将书院路街道三个小区列入2023年加装电梯计划/,
+    /提案委干部 审核通过答复：B类$/,
+    new RegExp(`${leadName} 评价：不满意$`),
+    /区住建局联络员 承办单位答复：补贴办法已印发/,
+    /提案委干部 审核通过答复：A类$/,
+    new RegExp(`${leadName} 评价：满意$`),
+    new RegExp(`${cosignerName} 评价：满意$`),
+    /提案委干部 办结$/,
   ]);
   await expectNoOverflow(lead);
 });

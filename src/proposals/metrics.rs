@@ -212,6 +212,7 @@ pub async fn facts(db: &impl ConnectionTrait, committee_id: i64, from: NaiveDate
         return Ok(Vec::new());
     }
     let period = in_period(committee_id, from, to, scope);
+    let t = std::time::Instant::now();
     type Row = (i64, String, Option<String>, Option<DateTime<Utc>>, Option<NaiveDate>);
     let rows: Vec<Row> = proposal::Entity::find()
         .filter(period.clone())
@@ -224,8 +225,11 @@ pub async fn facts(db: &impl ConnectionTrait, committee_id: i64, from: NaiveDate
         .into_tuple()
         .all(db)
         .await?;
+    eprintln!("rows {:?}", t.elapsed());
     let mut classes = answer_classes(db, ids_where(period.clone().add(proposal::Column::AnsweredAt.is_not_null()))).await?;
+    eprintln!("classes {:?}", t.elapsed());
     let mut ratings = latest_ratings(db, ids_where(period)).await?;
+    eprintln!("ratings {:?}", t.elapsed());
     Ok(rows
         .into_iter()
         .map(|(id, state, number, answered_at, deadline)| ProposalFacts {

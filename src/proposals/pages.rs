@@ -484,10 +484,16 @@ async fn detail_page(state: &AppState, a: Authed, p: Proposal, errors: &[FieldEr
     let names = members::names(&state.db, &list.iter().map(|s| s.0).collect::<Vec<_>>()).await?;
     let signers = list.iter().enumerate().map(|(i, (m, c))| SignerRow { name: names.get(m).cloned().unwrap_or_default(), lead: i == 0, confirmed: *c }).collect();
     let shell = a.ctx.shell;
-    let timeline = tracking::timeline(&state.db, store::ITEM_TYPE, p.id)
-        .await?
+    let events = tracking::timeline(&state.db, store::ITEM_TYPE, p.id).await?;
+    let labels = tracking::actor_labels(&state.db, &events).await?;
+    let timeline = events
         .into_iter()
-        .map(|e| EventRow { at: local_time(&e.at), who: e.actor_name, what: shell.lang.try_t(&format!("proposal.event.{}", e.action)).unwrap_or(""), comment: e.comment })
+        .map(|e| EventRow {
+            at: local_time(&e.at),
+            who: e.actor_id.and_then(|id| labels.get(&id).cloned()).unwrap_or(e.actor_name),
+            what: shell.lang.try_t(&format!("proposal.event.{}", e.action)).unwrap_or(""),
+            comment: e.comment,
+        })
         .collect();
     let actor = actor_of(state, &a.actor, &p).await?;
     let session = sessions(state, cid).await?.into_iter().find(|s| Some(s.id) == p.session_id).map(|s| s.name).unwrap_or_default();

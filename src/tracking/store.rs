@@ -95,6 +95,25 @@ pub async fn timeline(db: &impl ConnectionTrait, item_type: &str, item_id: i64) 
         .await
 }
 
+/// How a timeline names the people behind its events: a member's name for an account linked to
+/// a member, else the account's display name (e.g. 区住建局联络员); events without an account
+/// (the demo's history, the command line) keep the name they were written with.
+pub async fn actor_labels(db: &impl ConnectionTrait, events: &[Event]) -> Result<std::collections::HashMap<i64, String>, DbErr> {
+    use crate::org::members::member;
+    use crate::org::store::user;
+    use sea_orm::QuerySelect;
+    let ids: Vec<i64> = events.iter().filter_map(|e| e.actor_id).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let mut out: std::collections::HashMap<i64, String> =
+        user::Entity::find().filter(user::Column::Id.is_in(ids.clone())).select_only().column(user::Column::Id).column(user::Column::DisplayName).into_tuple().all(db).await?.into_iter().collect();
+    let linked: Vec<(Option<i64>, String)> =
+        member::Entity::find().filter(member::Column::UserId.is_in(ids)).select_only().column(member::Column::UserId).column(member::Column::Name).into_tuple().all(db).await?;
+    out.extend(linked.into_iter().filter_map(|(u, name)| u.map(|u| (u, name))));
+    Ok(out)
+}
+
 /// A committee's working-day calendar.
 pub async fn calendar(db: &impl ConnectionTrait, committee_id: i64) -> Result<WorkCalendar, DbErr> {
     let days = calendar_day::Entity::find().filter(calendar_day::Column::CommitteeId.eq(committee_id)).all(db).await?;
