@@ -178,7 +178,8 @@ async fn one(State(state): State<AppState>, ApiUser(a, _): ApiUser, Path(id): Pa
 
 /// One move of a proposal, as on its page. Which fields a move reads:
 /// - submit, withdraw (lead proposer); cosign (a co-signer); accept, file, conclude (staff);
-///   return, reject, convert (staff, `reason` required; convert needs `consent`);
+///   return, reject, convert (staff, `reason` required: for reject one of the committee's
+///   not-filing grounds; convert needs `convert_to` and `consent`);
 /// - merge (staff): `host_id`; assign (staff): `mode` single/split/joint, `lead_unit`, `unit_ids`;
 /// - object, opinion, reply (the unit, on its `part_id`; reply needs `class` A/B/C and `text`);
 ///   approve, send_back (staff, on `part_id`; approve may correct `class`);
@@ -190,6 +191,8 @@ pub struct ActionRequest {
     pub action: String,
     pub reason: Option<String>,
     pub consent: Option<bool>,
+    /// convert: opinion_report, opinion or higher_committee.
+    pub convert_to: Option<String>,
     pub host_id: Option<i64>,
     pub mode: Option<String>,
     pub lead_unit: Option<i64>,
@@ -237,7 +240,7 @@ async fn act(State(state): State<AppState>, ApiUser(a, info): ApiUser, Path(id):
             let f = manage_pages::FlagsForm { key: if r.supervisor_id.is_some() { "yes".into() } else { String::new() }, supervisor_id: opt(&r.supervisor_id), disclose: yes(r.disclose) };
             manage_pages::flags_as(&state, &a, ip, &p, &f).await?
         }
-        _ => pages::perform(&state, &a, ip, &p, &pages::ActForm { action: r.action.clone(), reason: opt(&r.reason), consent: yes(r.consent) }).await?,
+        _ => pages::perform(&state, &a, ip, &p, &pages::ActForm { action: r.action.clone(), reason: opt(&r.reason), consent: yes(r.consent), convert_to: opt(&r.convert_to) }).await?,
     };
     Ok(Json(dto(&state, saved).await?))
 }

@@ -385,6 +385,7 @@ struct DetailPage {
     /// Action forms this viewer may use now.
     actions: Vec<&'static str>,
     grounds: Vec<String>,
+    conversions: [&'static str; 3],
     /// Proposals of the same session with similar titles: (id, number or title, score %).
     similar: Vec<(i64, String, u32)>,
     parts: Vec<PartRow>,
@@ -564,6 +565,7 @@ async fn detail_page(state: &AppState, a: Authed, p: Proposal, errors: &[FieldEr
         state: shell.t(p.state().label_key()),
         actions: actions_for(actor, &p, list.len() > 1, rating_closed(&p)),
         grounds,
+        conversions: CONVERSIONS,
         host,
         merged,
         supervisor,
@@ -626,6 +628,29 @@ pub struct ActForm {
     pub reason: String,
     #[serde(default)]
     pub consent: String,
+    /// convert: opinion_report, opinion or higher_committee.
+    #[serde(default)]
+    pub convert_to: String,
+}
+
+/// What a proposal that is not filed as such may become (转化), with the proposer's consent.
+pub const CONVERSIONS: [&str; 3] = ["opinion_report", "opinion", "higher_committee"];
+
+/// The reason recorded for a move: a not-filing ground must be one of the committee's, a
+/// conversion names what the proposal becomes (in Chinese, for the timeline and the proposer).
+fn reason_for(action: &str, f: &ActForm, grounds: &[String]) -> Result<String, FieldError> {
+    let reason = f.reason.trim();
+    match action {
+        "reject" if !grounds.iter().any(|g| g == reason) => Err(FieldError::new("reason", "err.choice")),
+        "convert" => {
+            let to = CONVERSIONS.iter().find(|c| **c == f.convert_to.trim()).ok_or(FieldError::new("convert_to", "err.choice"))?;
+            if reason.is_empty() {
+                return Err(FieldError::new("reason", "err.required"));
+            }
+            Ok(format!("{}：{reason}", crate::app::i18n::Lang::Zh.t(&format!("proposal.convert_to.{to}"))))
+        }
+        _ => Ok(reason.to_string()),
+    }
 }
 
 /// Applies one move for the viewer; the state machine and the store check it again.
@@ -638,6 +663,8 @@ pub(crate) async fn perform(state: &AppState, a: &Actor, ip: &str, p: &Proposal,
         "submit" => A::Submit { joint },
         "withdraw" => A::Withdraw,
         "cosign" => {
+            // The last signature sends a 大会提案 in: only within its window.
+            check_window(state, a.committee_id, p).await?;
             let me = own_member(state, a).await?.ok_or(AppError::Forbidden)?;
             return store::cosign(&state.db, p, me, &who).await;
         }
@@ -662,7 +689,9 @@ pub(crate) async fn perform(state: &AppState, a: &Actor, ip: &str, p: &Proposal,
     if matches!(action, A::Submit { .. }) {
         check_window(state, a.committee_id, p).await?;
     }
-    store::transition(&state.db, p, action, actor, &f.reason, &who).await
+    let grounds = settings::load(&state.db, a.committee_id).await?.grounds;
+    let reason = reason_for(&f.action, f, &grounds).map_err(|e| AppError::Invalid(vec![e]))?;
+    store::transition(&state.db, p, action, actor, &reason, &who).await
 }
 
 /// Has the proposers' time to rate the answer run out?
@@ -834,6 +863,18 @@ mod tests {
         let bad = DraftInput { kind: "x".into(), title: "短".into(), body: "太短".into(), cosigner_ids: vec!["1".into()], ..f };
         let fields: Vec<_> = parse_draft(&bad, &[1, 2, 3], 1).unwrap_err().into_iter().map(|e| e.field).collect();
         assert_eq!(fields, ["kind", "title", "body", "cosigner_ids"], "the lead cannot co-sign their own");
+    }
+
+    #[test]
+    fn refusals_use_the_committees_grounds_and_conversions_say_what_it_becomes() {
+        let grounds = vec!["内容空泛".to_string()];
+        let f = |reason: &str, to: &str| ActForm { reason: reason.into(), convert_to: to.into(), ..Default::default() };
+        assert_eq!(reason_for("reject", &f("内容空泛", ""), &grounds), Ok("内容空泛".into()));
+        assert_eq!(reason_for("reject", &f("随便写的", ""), &grounds).unwrap_err().field, "reason", "only a listed ground");
+        assert_eq!(reason_for("convert", &f("属个案问题", "opinion_report"), &grounds), Ok("转为社情民意信息：属个案问题".into()));
+        assert_eq!(reason_for("convert", &f("属个案问题", "x"), &grounds).unwrap_err().field, "convert_to");
+        assert_eq!(reason_for("convert", &f(" ", "opinion"), &grounds).unwrap_err().field, "reason");
+        assert_eq!(reason_for("return", &f(" 请补充数据 ", ""), &grounds), Ok("请补充数据".into()));
     }
 
     #[test]

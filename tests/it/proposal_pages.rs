@@ -724,3 +724,42 @@ async fn the_home_page_counts_the_proposal_work_of_each_role() {
     let unit = app.login("unit").await.get("/").await.text;
     assert!(home_count(&unit, "待我办理").is_some() && home_count(&unit, "待审查").is_none(), "a unit sees its inbox, not the review queue");
 }
+
+#[tokio::test]
+async fn a_refusal_names_one_of_the_committees_grounds_and_a_conversion_its_target() {
+    let app = TestApp::demo().await;
+    let (member, staff) = (app.login("member").await, app.login("staff").await);
+    let in_review = |title: &'static str| {
+        let (member, staff) = (&member, &staff);
+        async move {
+            let id = draft(member, title, &[]).await;
+            act(member, id, "submit").await;
+            act(staff, id, "accept").await;
+            id
+        }
+    };
+    let id = in_review("关于规范共享单车停放的建议").await;
+    let res = staff.post_form(&format!("/proposals/{id}/act"), &[("action", "reject"), ("reason", "本人不同意")]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(field_error(&res.text, "reason").is_some(), "a ground of the list is required");
+    assert_eq!(state_of(&app, id).await, "in_review");
+    let ground = xieshang::proposals::model::NOT_FILING_GROUNDS[6];
+    let res = staff.post_form(&format!("/proposals/{id}/act"), &[("action", "reject"), ("reason", ground)]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
+    let p = load(&app, id).await;
+    assert_eq!((p.state.as_str(), p.reason.as_deref()), ("not_filed", Some(ground)));
+    assert!(member.get(&format!("/proposals/{id}")).await.text.contains(ground), "the proposer reads why");
+
+    let id = in_review("关于某小区门口路灯损坏的建议").await;
+    async fn convert(staff: &Client, id: i64, to: &str, consent: &str) -> Response {
+        staff.post_form(&format!("/proposals/{id}/act"), &[("action", "convert"), ("convert_to", to), ("reason", "属具体个案，宜转社情民意"), ("consent", consent)]).await
+    }
+    let res = convert(&staff, id, "somewhere", "yes").await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(field_error(&res.text, "convert_to").is_some());
+    assert_eq!(convert(&staff, id, "opinion_report", "").await.status, StatusCode::UNPROCESSABLE_ENTITY, "the proposer's consent is needed");
+    assert_eq!(state_of(&app, id).await, "in_review");
+    assert_eq!(convert(&staff, id, "opinion_report", "yes").await.status, StatusCode::SEE_OTHER);
+    let p = load(&app, id).await;
+    assert_eq!((p.state.as_str(), p.reason.as_deref()), ("converted", Some("转为社情民意信息：属具体个案，宜转社情民意")));
+}
