@@ -217,7 +217,9 @@ async fn history(
     step("assign", ProposalState::Assigned, mode.to_string(), at(assigned_on, 10)).await?;
     let unit_id = ctx.units.iter().find(|(_, n)| n == unit).or(ctx.units.first()).map(|u| u.0).unwrap_or_default();
     let answered = f != Fate::Assigned;
-    let replied_on = assigned_on + Duration::days(rng.random_range(30..75));
+    // Most units answer within the three months; about one in eleven is late.
+    let late = i % 11 == 7;
+    let replied_on = assigned_on + Duration::days(if late { rng.random_range(95..115) } else { rng.random_range(30..75) });
     let class = [AnswerClass::A, AnswerClass::B, AnswerClass::B, AnswerClass::C][i % 4];
     let mut parts = vec![(unit_id, PartRole::Answering)];
     if p.mode.as_deref() == Some("joint") {
