@@ -1,8 +1,9 @@
 // A joint proposal from draft to 办结: a member drafts a 平时提案 on a phone with a co-signer →
 // the co-signer confirms → staff pass the preliminary review and file it → staff assign it
 // 会办 to the housing bureau (lead) and the finance bureau (co-unit) → the co-unit sends its
-// opinion → the lead unit replies (B) → staff approve (已答复) → the lead proposer is unsatisfied
-// → re-handled → the lead unit replies again → staff approve → both proposers are satisfied →
+// opinion → the lead unit replies (B) → the co-unit co-signs → staff approve (已答复) → the lead
+// proposer is unsatisfied → re-handled → the lead unit replies again → the co-unit co-signs →
+// staff approve → both proposers are satisfied →
 // staff conclude; the timeline shows every step.
 //
 // The journey needs the demo committee (its session, units, members and the accounts staff,
@@ -217,6 +218,16 @@ test('a joint proposal is filed, handled jointly, re-handled, rated and conclude
   await expect(part(unit, LEAD_UNIT)).toContainText('已答复待审核 · B类');
   await expect(state(unit)).toHaveText('已交办');
 
+  // The co-unit co-signs the reply (会签); until then staff cannot approve it.
+  const cosign = async () => {
+    await staff.goto(`/proposals/${id}`);
+    await expect(part(staff, LEAD_UNIT)).toContainText('待会办单位会签后审核');
+    await expect(part(staff, LEAD_UNIT).getByRole('button', { name: '审核通过' })).toHaveCount(0);
+    await act(unit2, id, '会签答复');
+    await expect(part(unit2, CO_UNIT)).toContainText('已会签');
+  };
+  await cosign();
+
   // Staff approve: the proposal is answered.
   const approve = async () => {
     await staff.goto(`/proposals/${id}`);
@@ -249,6 +260,7 @@ test('a joint proposal is filed, handled jointly, re-handled, rated and conclude
   await expect(part(unit, LEAD_UNIT)).toContainText('办理中');
   await reply('A', '补贴办法已印发，书院路街道首批6部电梯已开工。');
   await expect(part(unit, LEAD_UNIT)).toContainText('已答复待审核 · A类');
+  await cosign();
   await approve();
   await expect(part(staff, LEAD_UNIT)).toContainText('答复已审核 · A类');
   await expect(part(staff, LEAD_UNIT)).toContainText('首批6部电梯已开工');
@@ -281,9 +293,11 @@ test('a joint proposal is filed, handled jointly, re-handled, rated and conclude
     /提案委干部 交办：会办$/,
     /区财政局联络员 会办单位提出意见：区财政局可从城市更新资金中安排电梯补贴/,
     /区住建局联络员 承办单位答复：已将书院路街道三个小区列入2023年加装电梯计划/,
+    /区财政局联络员 会办单位会签答复$/,
     /提案委干部 审核通过答复：B类$/,
     new RegExp(`${leadName} 评价：不满意$`),
     /区住建局联络员 承办单位答复：补贴办法已印发/,
+    /区财政局联络员 会办单位会签答复$/,
     /提案委干部 审核通过答复：A类$/,
     new RegExp(`${leadName} 评价：满意$`),
     new RegExp(`${cosignerName} 评价：满意$`),

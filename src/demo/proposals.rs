@@ -232,7 +232,8 @@ async fn history(
             unit_id: Set(u),
             role: Set(if co { "co_unit" } else { "answering" }.into()),
             state: Set(match (answered, co) {
-                (_, true) => PartState::OpinionSent,
+                (true, true) => PartState::CoSigned,
+                (false, true) => PartState::OpinionSent,
                 (true, false) => PartState::Approved,
                 (false, false) => PartState::Assigned,
             }

@@ -181,7 +181,8 @@ async fn one(State(state): State<AppState>, ApiUser(a, _): ApiUser, Path(id): Pa
 ///   return, reject, convert (staff, `reason` required: for reject one of the committee's
 ///   not-filing grounds; convert needs `convert_to` and `consent`);
 /// - merge (staff): `host_id`; assign (staff): `mode` single/split/joint, `lead_unit`, `unit_ids`;
-/// - object, opinion, reply (the unit, on its `part_id`; reply needs `class` A/B/C and `text`);
+/// - object, opinion, reply, cosign_reply (the unit, on its `part_id`; reply needs `class` A/B/C
+///   and `text`; a 会办 co-unit co-signs the lead's reply with cosign_reply);
 ///   approve, send_back (staff, on `part_id`; approve may correct `class`);
 /// - rate (a proposer): `satisfaction`, `contacted`; extend (staff): `deadline`, `reason`;
 ///   flags (staff): `supervisor_id` (a leader: key proposal) and `disclose`.
@@ -230,8 +231,11 @@ async fn act(State(state): State<AppState>, ApiUser(a, info): ApiUser, Path(id):
             let f = pages::AssignInput { mode: opt(&r.mode), lead_unit: opt(&r.lead_unit), unit_ids: r.unit_ids.iter().map(i64::to_string).collect() };
             pages::assign_as(&state, &a, ip, &p, &f).await?
         }
-        "object" | "opinion" | "reply" | "approve" | "send_back" => {
-            let f = pages::PartForm { action: r.action.clone(), class: opt(&r.class), text: opt(&r.text) };
+        "object" | "opinion" | "reply" | "cosign_reply" | "approve" | "send_back" => {
+            // A co-unit's 会签 is "cosign" on the page's part form; the API keeps "cosign" for
+            // a co-signing proposer.
+            let action = if r.action == "cosign_reply" { "cosign".to_string() } else { r.action.clone() };
+            let f = pages::PartForm { action, class: opt(&r.class), text: opt(&r.text) };
             pages::part_as(&state, &a, ip, &p, part()?, &f).await?
         }
         "rate" => pages::rate_as(&state, &a, ip, &p, &pages::RateForm { satisfaction: opt(&r.satisfaction), contacted: yes(r.contacted) }).await?,

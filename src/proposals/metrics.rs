@@ -26,14 +26,15 @@
 //!   once. `satisfaction_rate = (satisfied + basically satisfied) ÷ ratings`.
 //!
 //! Rates are ratios in 0..=1, `None` when the denominator is 0; [`percent`] prints them.
-use std::collections::HashMap;
-
+//!
+//! [`compute`] applies the definitions to [`ProposalFacts`] held in memory; [`load`] has the
+//! database group the proposals by the same facts and counts them with the same rules, so it
+//! stays a handful of rows whatever the number of proposals.
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use sea_orm::sea_query::{Query, SelectStatement};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::sea_query::{Asterisk, Expr, ExprTrait, Order, Query};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter, QuerySelect};
 use serde::Serialize;
 
-use crate::app::shell::local_date;
 use crate::proposals::model::{AnswerClass, PartState, ProposalState, Satisfaction};
 use crate::proposals::store::{part, proposal, rating, signer};
 
@@ -104,50 +105,82 @@ fn ratio(n: u64, d: u64) -> Option<f64> {
     (d > 0).then(|| n as f64 / d as f64)
 }
 
-/// The metrics of a set of proposals (see the module documentation for the definitions).
-pub fn compute(facts: &[ProposalFacts]) -> ProposalMetrics {
-    let mut m = ProposalMetrics::default();
-    for f in facts.iter().filter(|f| f.state.received()) {
-        m.received += 1;
-        match f.state {
-            ProposalState::Merged => m.merged += 1,
-            ProposalState::NotFiled => m.not_filed += 1,
-            ProposalState::Converted => m.converted += 1,
+/// Where one proposal stands for the counts; the database hands over alike proposals at once.
+#[derive(Clone, Copy, Debug)]
+struct Outcome {
+    state: ProposalState,
+    filed: bool,
+    answered: bool,
+    on_time: bool,
+    class: Option<AnswerClass>,
+}
+
+impl ProposalMetrics {
+    /// Counts `n` proposals that stand at `o`: the one place the definitions are applied.
+    fn add(&mut self, o: Outcome, n: u64) {
+        if !o.state.received() {
+            return;
+        }
+        self.received += n;
+        match o.state {
+            ProposalState::Merged => self.merged += n,
+            ProposalState::NotFiled => self.not_filed += n,
+            ProposalState::Converted => self.converted += n,
             _ => {}
         }
-        for r in &f.ratings {
-            match r {
-                Satisfaction::Satisfied => m.satisfied += 1,
-                Satisfaction::BasicallySatisfied => m.basically_satisfied += 1,
-                Satisfaction::Unsatisfied => m.unsatisfied += 1,
-            }
+        if !o.filed {
+            return;
         }
-        if !f.filed {
-            continue;
+        self.filed += n;
+        if !o.answered {
+            return;
         }
-        m.filed += 1;
-        let Some(answered) = f.answered_on else { continue };
-        m.answered += 1;
-        if f.deadline.is_some_and(|d| answered <= d) {
-            m.on_time_answered += 1;
+        self.answered += n;
+        if o.on_time {
+            self.on_time_answered += n;
         }
-        match f.class {
-            Some(AnswerClass::A) => m.class_a += 1,
-            Some(AnswerClass::B) => m.class_b += 1,
-            Some(AnswerClass::C) => m.class_c += 1,
+        match o.class {
+            Some(AnswerClass::A) => self.class_a += n,
+            Some(AnswerClass::B) => self.class_b += n,
+            Some(AnswerClass::C) => self.class_c += n,
             None => {}
         }
     }
-    m.ratings = m.satisfied + m.basically_satisfied + m.unsatisfied;
-    let classified = m.class_a + m.class_b + m.class_c;
-    m.filing_rate = ratio(m.filed, m.received);
-    m.answer_rate = ratio(m.answered, m.filed);
-    m.on_time_answer_rate = ratio(m.on_time_answered, m.filed);
-    m.class_a_share = ratio(m.class_a, classified);
-    m.class_b_share = ratio(m.class_b, classified);
-    m.class_c_share = ratio(m.class_c, classified);
-    m.satisfaction_rate = ratio(m.satisfied + m.basically_satisfied, m.ratings);
-    m
+
+    /// Counts `n` latest ratings of received proposals.
+    fn add_ratings(&mut self, s: Satisfaction, n: u64) {
+        self.ratings += n;
+        match s {
+            Satisfaction::Satisfied => self.satisfied += n,
+            Satisfaction::BasicallySatisfied => self.basically_satisfied += n,
+            Satisfaction::Unsatisfied => self.unsatisfied += n,
+        }
+    }
+
+    fn with_rates(mut self) -> Self {
+        let classified = self.class_a + self.class_b + self.class_c;
+        self.filing_rate = ratio(self.filed, self.received);
+        self.answer_rate = ratio(self.answered, self.filed);
+        self.on_time_answer_rate = ratio(self.on_time_answered, self.filed);
+        self.class_a_share = ratio(self.class_a, classified);
+        self.class_b_share = ratio(self.class_b, classified);
+        self.class_c_share = ratio(self.class_c, classified);
+        self.satisfaction_rate = ratio(self.satisfied + self.basically_satisfied, self.ratings);
+        self
+    }
+}
+
+/// The metrics of a set of proposals (see the module documentation for the definitions).
+pub fn compute(facts: &[ProposalFacts]) -> ProposalMetrics {
+    let mut m = ProposalMetrics::default();
+    for f in facts {
+        let on_time = matches!((f.answered_on, f.deadline), (Some(a), Some(d)) if a <= d);
+        m.add(Outcome { state: f.state, filed: f.filed, answered: f.answered_on.is_some(), on_time, class: f.class }, 1);
+        if f.state.received() {
+            f.ratings.iter().for_each(|r| m.add_ratings(*r, 1));
+        }
+    }
+    m.with_rates()
 }
 
 /// A rate as the pages print it: "87.5%", "100%", or "—" when there is nothing to divide by.
@@ -181,117 +214,124 @@ fn day_start(d: NaiveDate) -> DateTime<Utc> {
 fn in_period(committee_id: i64, from: NaiveDate, to: NaiveDate, scope: &MetricScope) -> Condition {
     let end = to.succ_opt().map(day_start).unwrap_or(DateTime::<Utc>::MAX_UTC);
     let mut c = Condition::all()
-        .add(proposal::Column::CommitteeId.eq(committee_id))
-        .add(proposal::Column::SubmittedAt.gte(day_start(from)))
-        .add(proposal::Column::SubmittedAt.lt(end));
+        .add(Expr::col((proposal::Entity, proposal::Column::CommitteeId)).eq(committee_id))
+        .add(Expr::col((proposal::Entity, proposal::Column::SubmittedAt)).gte(day_start(from)))
+        .add(Expr::col((proposal::Entity, proposal::Column::SubmittedAt)).lt(end));
     if let MetricScope::Members(members) = scope {
         let signed = Query::select()
             .column(signer::Column::ProposalId)
             .from(signer::Entity)
             .and_where(signer::Column::MemberId.is_in(members.iter().copied()))
             .to_owned();
-        c = c.add(proposal::Column::Id.in_subquery(signed));
+        c = c.add(Expr::col((proposal::Entity, proposal::Column::Id)).in_subquery(signed));
     }
     c
 }
 
-fn ids_where(c: Condition) -> SelectStatement {
-    Query::select().column(proposal::Column::Id).from(proposal::Entity).cond_where(c).to_owned()
-}
-
 /// The metrics of the committee's proposals submitted from `from` to `to` (China dates,
-/// inclusive) within `scope`: three queries, whatever the number of proposals.
+/// inclusive) within `scope`. Two aggregate queries, whatever the number of proposals: the
+/// proposals grouped by where they stand, and the latest ratings grouped by satisfaction.
 pub async fn load(db: &impl ConnectionTrait, committee_id: i64, from: NaiveDate, to: NaiveDate, scope: &MetricScope) -> Result<ProposalMetrics, DbErr> {
-    Ok(compute(&facts(db, committee_id, from, to, scope).await?))
-}
-
-/// The facts of every proposal submitted in the period within `scope` (drafts that were sent in
-/// once and withdrawn included; [`compute`] leaves them out).
-pub async fn facts(db: &impl ConnectionTrait, committee_id: i64, from: NaiveDate, to: NaiveDate, scope: &MetricScope) -> Result<Vec<ProposalFacts>, DbErr> {
-    if matches!(scope, MetricScope::Members(m) if m.is_empty()) || from > to {
-        return Ok(Vec::new());
+    let mut m = ProposalMetrics::default();
+    if matches!(scope, MetricScope::Members(ids) if ids.is_empty()) || from > to {
+        return Ok(m);
     }
     let period = in_period(committee_id, from, to, scope);
     let t = std::time::Instant::now();
-    type Row = (i64, String, Option<String>, Option<DateTime<Utc>>, Option<NaiveDate>);
-    let rows: Vec<Row> = proposal::Entity::find()
-        .filter(period.clone())
-        .select_only()
-        .column(proposal::Column::Id)
-        .column(proposal::Column::State)
-        .column(proposal::Column::Number)
-        .column(proposal::Column::AnsweredAt)
-        .column(proposal::Column::Deadline)
-        .into_tuple()
-        .all(db)
-        .await?;
-    eprintln!("rows {:?}", t.elapsed());
-    let mut classes = answer_classes(db, ids_where(period.clone().add(proposal::Column::AnsweredAt.is_not_null()))).await?;
-    eprintln!("classes {:?}", t.elapsed());
-    let mut ratings = latest_ratings(db, ids_where(period)).await?;
-    eprintln!("ratings {:?}", t.elapsed());
-    Ok(rows
-        .into_iter()
-        .map(|(id, state, number, answered_at, deadline)| ProposalFacts {
-            state: ProposalState::from_code(&state).unwrap_or(ProposalState::Draft),
-            filed: number.is_some(),
-            answered_on: answered_at.as_ref().map(local_date),
-            deadline,
-            class: classes.remove(&id),
-            ratings: ratings.remove(&id).unwrap_or_default(),
+    for (o, n) in outcomes(db, period.clone()).await? {
+        m.add(o, n);
+    }
+    eprintln!("TMP outcomes {:?}", t.elapsed());
+    for (s, n) in latest_ratings(db, period).await? {
+        m.add_ratings(s, n);
+    }
+    eprintln!("TMP ratings {:?}", t.elapsed());
+    Ok(m.with_rates())
+}
+
+/// Whether the China date of `answered_at` is on or before `deadline`. The one expression that
+/// differs between the backends: SQLite keeps instants as RFC 3339 text.
+fn answered_on_time(backend: DbBackend) -> Expr {
+    match backend {
+        DbBackend::Postgres => Expr::cust(r#"(("answered_at" AT TIME ZONE 'UTC') + INTERVAL '8 hours')::date <= "deadline""#),
+        _ => Expr::cust(r#"date("answered_at", '+8 hours') <= "deadline""#),
+    }
+}
+
+/// The proposals of `period` grouped by where they stand, with how many stand there.
+async fn outcomes(db: &impl ConnectionTrait, period: Condition) -> Result<Vec<(Outcome, u64)>, DbErr> {
+    let flag = |c: Expr| Expr::case(c, 1).finally(0);
+    // The class of the first answering part in force (assignment order).
+    let first_class = Query::select()
+        .column((part::Entity, part::Column::Class))
+        .from(part::Entity)
+        .and_where(Expr::col((part::Entity, part::Column::ProposalId)).equals((proposal::Entity, proposal::Column::Id)))
+        .and_where(Expr::col((part::Entity, part::Column::Role)).eq("answering"))
+        .and_where(Expr::col((part::Entity, part::Column::State)).is_not_in([PartState::Withdrawn.as_str(), PartState::Objected.as_str()]))
+        .and_where(Expr::col((part::Entity, part::Column::Class)).is_not_null())
+        .order_by((part::Entity, part::Column::Id), Order::Asc)
+        .limit(1)
+        .to_owned();
+    let each = Query::select()
+        .expr_as(Expr::col((proposal::Entity, proposal::Column::State)), "state")
+        .expr_as(flag(Expr::col((proposal::Entity, proposal::Column::Number)).is_not_null()), "filed")
+        .expr_as(flag(Expr::col((proposal::Entity, proposal::Column::AnsweredAt)).is_not_null()), "answered")
+        .expr_as(flag(answered_on_time(db.get_database_backend())), "on_time")
+        .expr_as(Expr::SubQuery(None, Box::new(first_class.into())), "class")
+        .from(proposal::Entity)
+        .cond_where(period)
+        .to_owned();
+    let columns = ["state", "filed", "answered", "on_time", "class"];
+    let grouped = Query::select()
+        .columns(columns)
+        .expr_as(Expr::col(Asterisk).count(), "n")
+        .from_subquery(each, "f")
+        .group_by_columns(columns)
+        .to_owned();
+    let rows = db.query_all(&grouped).await?;
+    rows.iter()
+        .map(|r| {
+            let state: String = r.try_get("", "state")?;
+            let class: Option<String> = r.try_get("", "class")?;
+            let outcome = Outcome {
+                state: ProposalState::from_code(&state).unwrap_or(ProposalState::Draft),
+                filed: r.try_get::<i32>("", "filed")? == 1,
+                answered: r.try_get::<i32>("", "answered")? == 1,
+                on_time: r.try_get::<i32>("", "on_time")? == 1,
+                class: class.as_deref().and_then(AnswerClass::from_code),
+            };
+            Ok((outcome, r.try_get::<i64>("", "n")? as u64))
         })
-        .collect())
+        .collect()
 }
 
-/// The class of the first answering part in force of each proposal in `ids`.
-async fn answer_classes(db: &impl ConnectionTrait, ids: SelectStatement) -> Result<HashMap<i64, AnswerClass>, DbErr> {
-    let rows: Vec<(i64, Option<String>)> = part::Entity::find()
-        .filter(part::Column::ProposalId.in_subquery(ids))
-        .filter(part::Column::Role.eq("answering"))
-        .filter(part::Column::State.is_not_in([PartState::Withdrawn.as_str(), PartState::Objected.as_str()]))
-        .filter(part::Column::Class.is_not_null())
+/// Each proposer's latest rating (highest round) of the received proposals of `period`,
+/// counted by satisfaction.
+async fn latest_ratings(db: &impl ConnectionTrait, period: Condition) -> Result<Vec<(Satisfaction, u64)>, DbErr> {
+    let received = ProposalState::ALL.into_iter().filter(|s| s.received()).map(ProposalState::as_str);
+    let proposals = Query::select()
+        .column((proposal::Entity, proposal::Column::Id))
+        .from(proposal::Entity)
+        .cond_where(period.add(Expr::col((proposal::Entity, proposal::Column::State)).is_in(received)))
+        .to_owned();
+    let later = Query::select()
+        .expr(Expr::val(1))
+        .from_as(rating::Entity, "later")
+        .and_where(Expr::col(("later", rating::Column::ProposalId)).equals((rating::Entity, rating::Column::ProposalId)))
+        .and_where(Expr::col(("later", rating::Column::MemberId)).equals((rating::Entity, rating::Column::MemberId)))
+        .and_where(Expr::col(("later", rating::Column::Round)).gt(Expr::col((rating::Entity, rating::Column::Round))))
+        .to_owned();
+    let rows: Vec<(String, i64)> = rating::Entity::find()
         .select_only()
-        .column(part::Column::ProposalId)
-        .column(part::Column::Class)
-        .order_by_asc(part::Column::ProposalId)
-        .order_by_asc(part::Column::Id)
-        .into_tuple()
-        .all(db)
-        .await?;
-    let mut out = HashMap::new();
-    for (p, class) in rows {
-        if let Some(c) = class.as_deref().and_then(AnswerClass::from_code) {
-            out.entry(p).or_insert(c);
-        }
-    }
-    Ok(out)
-}
-
-/// Each proposer's latest rating (highest round) of each proposal in `ids`.
-async fn latest_ratings(db: &impl ConnectionTrait, ids: SelectStatement) -> Result<HashMap<i64, Vec<Satisfaction>>, DbErr> {
-    let rows: Vec<(i64, i64, i32, String)> = rating::Entity::find()
-        .filter(rating::Column::ProposalId.in_subquery(ids))
-        .select_only()
-        .column(rating::Column::ProposalId)
-        .column(rating::Column::MemberId)
-        .column(rating::Column::Round)
         .column(rating::Column::Satisfaction)
+        .column_as(Expr::col(Asterisk).count(), "n")
+        .filter(rating::Column::ProposalId.in_subquery(proposals))
+        .filter(Expr::not_exists(later))
+        .group_by(rating::Column::Satisfaction)
         .into_tuple()
         .all(db)
         .await?;
-    let mut latest: HashMap<(i64, i64), (i32, Satisfaction)> = HashMap::new();
-    for (p, m, round, s) in rows {
-        let Some(s) = Satisfaction::from_code(&s) else { continue };
-        let e = latest.entry((p, m)).or_insert((round, s));
-        if round > e.0 {
-            *e = (round, s);
-        }
-    }
-    let mut out: HashMap<i64, Vec<Satisfaction>> = HashMap::new();
-    for ((p, _), (_, s)) in latest {
-        out.entry(p).or_default().push(s);
-    }
-    Ok(out)
+    Ok(rows.into_iter().filter_map(|(s, n)| Some((Satisfaction::from_code(&s)?, n as u64))).collect())
 }
 
 #[cfg(test)]

@@ -314,6 +314,8 @@ pub enum PartState {
     Objected,
     /// A co-unit sent its opinion to the lead unit.
     OpinionSent,
+    /// A co-unit co-signed (会签) the lead unit's reply.
+    CoSigned,
     /// The answering unit sent its reply (class and letter) for review.
     Replied,
     /// The supervisor approved the reply.
@@ -325,13 +327,14 @@ pub enum PartState {
 }
 
 impl PartState {
-    pub const ALL: [PartState; 7] = [Self::Assigned, Self::Objected, Self::OpinionSent, Self::Replied, Self::Approved, Self::SentBack, Self::Withdrawn];
+    pub const ALL: [PartState; 8] = [Self::Assigned, Self::Objected, Self::OpinionSent, Self::CoSigned, Self::Replied, Self::Approved, Self::SentBack, Self::Withdrawn];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Assigned => "assigned",
             Self::Objected => "objected",
             Self::OpinionSent => "opinion_sent",
+            Self::CoSigned => "cosigned",
             Self::Replied => "replied",
             Self::Approved => "approved",
             Self::SentBack => "sent_back",
@@ -352,11 +355,14 @@ pub enum PartAction {
     SendOpinion,
     /// The answering unit's reply.
     Reply,
+    /// A co-unit co-signs the lead's reply (会签).
+    CoSign,
     /// Staff (the supervisor) approve the reply.
     Approve,
     /// Staff send the reply back.
     SendBack,
-    /// A new round after an unsatisfied rating: the approved part answers again.
+    /// A new round after an unsatisfied rating: the approved part answers again (and a co-unit
+    /// that co-signed the old reply co-signs the new one).
     Reopen,
     /// Staff replace the part by a re-assignment.
     Withdraw,
@@ -375,7 +381,7 @@ pub fn apply_part(state: PartState, role: PartRole, action: PartAction, actor: P
     use PartAction as A;
     use PartState as S;
     let required = match action {
-        A::Object { .. } | A::SendOpinion | A::Reply => PartActor::Unit,
+        A::Object { .. } | A::SendOpinion | A::Reply | A::CoSign => PartActor::Unit,
         A::Approve | A::SendBack | A::Reopen | A::Withdraw => PartActor::Staff,
     };
     if actor != required {
@@ -389,7 +395,9 @@ pub fn apply_part(state: PartState, role: PartRole, action: PartAction, actor: P
         (S::Replied, PartRole::Answering, A::Approve) => Ok(S::Approved),
         (S::Replied, PartRole::Answering, A::SendBack) => Ok(S::SentBack),
         (S::Approved, PartRole::Answering, A::Reopen) => Ok(S::Assigned),
-        (S::Assigned | S::Objected | S::OpinionSent | S::SentBack, _, A::Withdraw) => Ok(S::Withdrawn),
+        (S::Assigned | S::OpinionSent, PartRole::CoUnit, A::CoSign) => Ok(S::CoSigned),
+        (S::CoSigned, PartRole::CoUnit, A::Reopen) => Ok(S::OpinionSent),
+        (S::Assigned | S::Objected | S::OpinionSent | S::CoSigned | S::SentBack, _, A::Withdraw) => Ok(S::Withdrawn),
         _ => Err(TransitionError::WrongState),
     }
 }
@@ -400,10 +408,25 @@ pub fn all_answered(parts: &[(PartRole, PartState)]) -> bool {
     !answering.is_empty() && answering.iter().all(|s| *s == PartState::Approved)
 }
 
+/// 会办's order across the parts, beyond each part's own moves: the lead unit replies after its
+/// co-units' opinions (or their month), co-units co-sign the lead's reply once it is written,
+/// and staff approve the lead's reply once every co-unit still in force has co-signed it.
+/// `lead` is the state of the answering part, `co_units` those of the co-units.
+pub fn joint_order(action: PartAction, role: PartRole, lead: Option<PartState>, co_units: &[PartState], assigned: NaiveDate, today: NaiveDate) -> Result<(), &'static str> {
+    match (action, role) {
+        (PartAction::Reply, PartRole::Answering) if !lead_may_reply(co_units, assigned, today) => Err("err.await_co_units"),
+        (PartAction::CoSign, PartRole::CoUnit) if lead != Some(PartState::Replied) => Err("err.await_lead_reply"),
+        (PartAction::Approve, PartRole::Answering) if !co_units.iter().all(|s| matches!(s, PartState::CoSigned | PartState::Withdrawn | PartState::Objected)) => {
+            Err("err.await_cosign")
+        }
+        _ => Ok(()),
+    }
+}
+
 /// In 会办 the lead unit answers after hearing its co-units: once every co-unit still in
 /// force has sent its opinion, or when their month (OPINION_MONTHS) since `assigned` is over.
 pub fn lead_may_reply(co_units: &[PartState], assigned: NaiveDate, today: NaiveDate) -> bool {
-    let heard = co_units.iter().all(|s| matches!(s, PartState::OpinionSent | PartState::Withdrawn));
+    let heard = co_units.iter().all(|s| matches!(s, PartState::OpinionSent | PartState::CoSigned | PartState::Withdrawn | PartState::Objected));
     let month_over = assigned.checked_add_months(Months::new(OPINION_MONTHS)).is_some_and(|d| today > d);
     heard || month_over
 }
@@ -792,6 +815,11 @@ mod tests {
             (PS::Objected, PartRole::Answering, PA::Withdraw, PartActor::Staff, Ok(PS::Withdrawn)),
             (PS::Approved, PartRole::Answering, PA::Withdraw, PartActor::Staff, Err(TransitionError::WrongState)),
             (PS::Withdrawn, PartRole::Answering, PA::Reply, PartActor::Unit, Err(TransitionError::WrongState)),
+            (PS::OpinionSent, PartRole::CoUnit, PA::CoSign, PartActor::Unit, Ok(PS::CoSigned)),
+            (PS::OpinionSent, PartRole::Answering, PA::CoSign, PartActor::Unit, Err(TransitionError::WrongState)),
+            (PS::CoSigned, PartRole::CoUnit, PA::CoSign, PartActor::Unit, Err(TransitionError::WrongState)),
+            (PS::CoSigned, PartRole::CoUnit, PA::Reopen, PartActor::Staff, Ok(PS::OpinionSent)),
+            (PS::CoSigned, PartRole::CoUnit, PA::Withdraw, PartActor::Staff, Ok(PS::Withdrawn)),
         ];
         for (state, role, action, actor, expected) in cases {
             assert_eq!(apply_part(state, role, action, actor), expected, "{state:?} {role:?} {action:?} {actor:?}");
@@ -883,6 +911,22 @@ mod tests {
         assert!(!may_follow_up(S::Answered, &[AnswerClass::B]), "not before the rating");
         assert!(S::ALL.iter().filter(|s| s.numbered()).all(|s| !matches!(s, S::Merged | S::NotFiled | S::InReview)));
         assert!(S::Rehandling.answered() && !S::Assigned.answered());
+    }
+
+    #[test]
+    fn joint_handling_keeps_its_order() {
+        use PartAction as PA;
+        use PartRole::*;
+        use PartState as PS;
+        let d = |m, dd| NaiveDate::from_ymd_opt(2022, m, dd).unwrap();
+        let (on, today) = (d(3, 1), d(3, 10));
+        assert_eq!(joint_order(PA::Reply, Answering, Some(PS::Assigned), &[PS::Assigned], on, today), Err("err.await_co_units"));
+        assert_eq!(joint_order(PA::Reply, Answering, Some(PS::Assigned), &[PS::OpinionSent], on, today), Ok(()));
+        assert_eq!(joint_order(PA::CoSign, CoUnit, Some(PS::Assigned), &[PS::OpinionSent], on, today), Err("err.await_lead_reply"));
+        assert_eq!(joint_order(PA::CoSign, CoUnit, Some(PS::Replied), &[PS::OpinionSent], on, today), Ok(()));
+        assert_eq!(joint_order(PA::Approve, Answering, Some(PS::Replied), &[PS::OpinionSent], on, today), Err("err.await_cosign"));
+        assert_eq!(joint_order(PA::Approve, Answering, Some(PS::Replied), &[PS::CoSigned, PS::Withdrawn], on, today), Ok(()));
+        assert_eq!(joint_order(PA::Approve, Answering, Some(PS::Replied), &[], on, today), Ok(()), "单办 and 分办 need no co-signature");
     }
 
     #[test]

@@ -432,6 +432,8 @@ struct PartRow {
     reply: String,
     /// Staff may approve or send back this reply now.
     reviewable: bool,
+    /// A 会办 reply waiting for the co-units' co-signatures.
+    awaiting_cosign: bool,
     /// An approved answer: its letter can be downloaded.
     letter: bool,
     /// The reply shown is the one before a re-handling or a send-back: a new one is due.
@@ -511,6 +513,7 @@ async fn detail_page(state: &AppState, a: Authed, p: Proposal, errors: &[FieldEr
     let units = crate::org::store::units(&state.db, cid).await?;
     let unit_name = |id: i64| units.iter().find(|u| u.id == id).map(|u| u.name.clone()).unwrap_or_default();
     let staff = actor == Some(ProposalActor::Staff);
+    let co_states: Vec<PartState> = all_parts.iter().filter(|x| x.role() == PartRole::CoUnit).map(|x| x.state()).collect();
     let parts = all_parts
         .iter()
         .map(|x| PartRow {
@@ -520,7 +523,8 @@ async fn detail_page(state: &AppState, a: Authed, p: Proposal, errors: &[FieldEr
             state: shell.t(&format!("proposal.part.{}", x.state().as_str())),
             class: x.class.clone().unwrap_or_default(),
             reply: x.reply.clone().unwrap_or_default(),
-            reviewable: staff && x.state() == PartState::Replied,
+            reviewable: staff && x.state() == PartState::Replied && model::joint_order(PartAction::Approve, x.role(), Some(x.state()), &co_states, today(), today()).is_ok(),
+            awaiting_cosign: x.role() == PartRole::Answering && x.state() == PartState::Replied && !co_states.iter().all(|s| matches!(s, PartState::CoSigned | PartState::Withdrawn | PartState::Objected)),
             letter: x.role() == PartRole::Answering && x.state() == PartState::Approved,
             previous: x.role() == PartRole::Answering && matches!(x.state(), PartState::Assigned | PartState::SentBack),
         })
@@ -718,11 +722,12 @@ pub async fn act(State(state): State<AppState>, a: Authed, Path(id): Path<i64>, 
 fn part_moves(x: &store::Part, all: &[store::Part], assigned: Option<NaiveDate>) -> Vec<&'static str> {
     let within = assigned.is_some_and(|d| model::within_objection_window(d, today()));
     let co: Vec<PartState> = all.iter().filter(|y| y.role() == PartRole::CoUnit).map(|y| y.state()).collect();
-    let may_reply = x.role() != PartRole::Answering || model::lead_may_reply(&co, assigned.unwrap_or_else(today), today());
-    [("object", PartAction::Object { within_window: within }), ("opinion", PartAction::SendOpinion), ("reply", PartAction::Reply)]
+    let lead = all.iter().find(|y| y.role() == PartRole::Answering && y.state() != PartState::Withdrawn).map(|y| y.state());
+    let on = assigned.unwrap_or_else(today);
+    [("object", PartAction::Object { within_window: within }), ("opinion", PartAction::SendOpinion), ("cosign", PartAction::CoSign), ("reply", PartAction::Reply)]
         .into_iter()
-        .filter(|(name, _)| *name != "reply" || may_reply)
         .filter(|(_, action)| model::apply_part(x.state(), x.role(), *action, PartActor::Unit).is_ok())
+        .filter(|(_, action)| model::joint_order(*action, x.role(), lead, &co, on, today()).is_ok())
         .map(|(n, _)| n)
         .collect()
 }
@@ -787,6 +792,7 @@ pub(crate) async fn part_as(state: &AppState, a: &Actor, ip: &str, p: &Proposal,
         "object" if own => (PartAction::Object { within_window: p.assigned_at.is_some_and(|d| model::within_objection_window(d, today())) }, PartActor::Unit),
         "opinion" if own => (PartAction::SendOpinion, PartActor::Unit),
         "reply" if own => (PartAction::Reply, PartActor::Unit),
+        "cosign" if own => (PartAction::CoSign, PartActor::Unit),
         "approve" if staff => (PartAction::Approve, PartActor::Staff),
         "send_back" if staff => (PartAction::SendBack, PartActor::Staff),
         _ => return Err(AppError::Forbidden),

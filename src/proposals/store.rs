@@ -499,14 +499,27 @@ fn scoped(committee_id: i64, scope: ListScope, f: &ApiFilter) -> sea_orm::Select
             .filter(proposal::Column::Id.not_in_subquery(rated));
     }
     if let Some(u) = f.unit_open {
-        let open = sea_orm::sea_query::Query::select()
+        let parts_in = |states: &[model::PartState]| {
+            sea_orm::sea_query::Query::select()
+                .column(part::Column::ProposalId)
+                .from(part::Entity)
+                .and_where(part::Column::UnitId.eq(u))
+                .and_where(part::Column::State.is_in(states.iter().map(|s| s.as_str())))
+                .to_owned()
+        };
+        // To answer (or redo), or — a co-unit — to co-sign the lead's reply now written.
+        let replied = sea_orm::sea_query::Query::select()
             .column(part::Column::ProposalId)
             .from(part::Entity)
-            .and_where(part::Column::UnitId.eq(u))
-            .and_where(part::Column::State.is_in([model::PartState::Assigned.as_str(), model::PartState::SentBack.as_str()]))
+            .and_where(part::Column::Role.eq("answering"))
+            .and_where(part::Column::State.eq(model::PartState::Replied.as_str()))
             .to_owned();
+        let to_cosign = sea_orm::Condition::all()
+            .add(proposal::Column::Id.in_subquery(parts_in(&[model::PartState::OpinionSent])))
+            .add(proposal::Column::Id.in_subquery(replied));
+        let open = sea_orm::Condition::any().add(proposal::Column::Id.in_subquery(parts_in(&[model::PartState::Assigned, model::PartState::SentBack]))).add(to_cosign);
         let held = ProposalState::ALL.into_iter().filter(|s| s.with_units()).map(ProposalState::as_str);
-        q = q.filter(proposal::Column::State.is_in(held)).filter(proposal::Column::Id.in_subquery(open));
+        q = q.filter(proposal::Column::State.is_in(held)).filter(open);
     }
     if let Some(s) = f.supervisor {
         q = q.filter(proposal::Column::SupervisorId.eq(s));
@@ -777,6 +790,14 @@ async fn set_part_state(txn: &impl ConnectionTrait, part: &Part, to: model::Part
     am.update(txn).await
 }
 
+/// Co-units that co-signed a reply being redone go back to co-sign the next one.
+async fn reopen_cosigned(txn: &impl ConnectionTrait, all: &[Part], now: DateTime<Utc>) -> Result<(), DbErr> {
+    for x in all.iter().filter(|x| x.role() == model::PartRole::CoUnit && x.state() == model::PartState::CoSigned) {
+        set_part_state(txn, x, model::PartState::OpinionSent, now).await?;
+    }
+    Ok(())
+}
+
 /// What a unit sends with a move of its part.
 #[derive(Clone, Debug, Default)]
 pub struct PartInput {
@@ -796,13 +817,10 @@ pub async fn move_part(db: &impl TransactionTrait, p: &Proposal, part_id: i64, a
     }
     let to = model::apply_part(part.state(), part.role(), action, actor).map_err(|e| AppError::invalid("action", e.key()))?;
     let now = Utc::now();
-    if action == PartAction::Reply && part.role() == model::PartRole::Answering {
-        let co: Vec<PartState> = all.iter().filter(|x| x.role() == model::PartRole::CoUnit).map(|x| x.state()).collect();
-        let assigned = p.assigned_at.unwrap_or_else(|| crate::app::shell::local_date(&now));
-        if !model::lead_may_reply(&co, assigned, crate::app::shell::local_date(&now)) {
-            return Err(AppError::invalid("action", "err.await_co_units"));
-        }
-    }
+    let co: Vec<PartState> = all.iter().filter(|x| x.role() == model::PartRole::CoUnit).map(|x| x.state()).collect();
+    let lead = all.iter().find(|x| x.role() == model::PartRole::Answering && x.state() != PartState::Withdrawn).map(|x| x.state());
+    let (assigned, today) = (p.assigned_at.unwrap_or_else(|| crate::app::shell::local_date(&now)), crate::app::shell::local_date(&now));
+    model::joint_order(action, part.role(), lead, &co, assigned, today).map_err(|key| AppError::invalid("action", key))?;
     if matches!(action, PartAction::Reply | PartAction::SendOpinion | PartAction::Object { .. } | PartAction::SendBack) && input.text.trim().is_empty() {
         return Err(AppError::invalid("text", "err.required"));
     }
@@ -826,6 +844,10 @@ pub async fn move_part(db: &impl TransactionTrait, p: &Proposal, part_id: i64, a
         _ => {}
     }
     am.update(&txn).await?;
+    if action == PartAction::SendBack {
+        // The reply will change: the co-units co-sign the new one.
+        reopen_cosigned(&txn, &all, now).await?;
+    }
     let mut saved = p.clone();
     let after: Vec<(model::PartRole, PartState)> = all.iter().map(|x| (x.role(), if x.id == part_id { to } else { x.state() })).collect();
     let proposal_move = match action {
@@ -837,6 +859,7 @@ pub async fn move_part(db: &impl TransactionTrait, p: &Proposal, part_id: i64, a
         PartAction::Object { .. } => "part_object",
         PartAction::SendOpinion => "part_opinion",
         PartAction::Reply => "part_reply",
+        PartAction::CoSign => "part_cosign",
         PartAction::Approve => "part_approve",
         PartAction::SendBack => "part_send_back",
         PartAction::Reopen => "part_reopen",
@@ -901,8 +924,8 @@ pub async fn rate(db: &impl TransactionTrait, p: &Proposal, member_id: i64, sati
     if to == ProposalState::Rehandling {
         am.rehandled = Set(p.rehandled + 1);
         for x in parts(&txn, p.id).await? {
-            if model::apply_part(x.state(), x.role(), model::PartAction::Reopen, model::PartActor::Staff).is_ok() {
-                set_part_state(&txn, &x, model::PartState::Assigned, now).await?;
+            if let Ok(to) = model::apply_part(x.state(), x.role(), model::PartAction::Reopen, model::PartActor::Staff) {
+                set_part_state(&txn, &x, to, now).await?;
             }
         }
     }

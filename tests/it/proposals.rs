@@ -223,8 +223,13 @@ async fn a_joint_assignment_is_answered_rated_rehandled_and_concluded() {
     let refused = store::move_part(db, &p, co_part, PartAction::Reply, PartActor::Unit, &unit("答复", Some(AnswerClass::A)), &who("co")).await;
     assert!(refused.is_err(), "a co-unit sends an opinion, it does not answer");
     store::move_part(db, &p, co_part, PartAction::SendOpinion, PartActor::Unit, &unit("同意主办单位意见，财政予以支持", None), &who("co")).await.unwrap();
+    let early = store::move_part(db, &p, co_part, PartAction::CoSign, PartActor::Unit, &unit("", None), &who("co")).await;
+    assert!(matches!(early, Err(AppError::Invalid(_))), "nothing to co-sign before the lead's reply");
     let p = store::move_part(db, &p, lead_part, PartAction::Reply, PartActor::Unit, &unit("已列入明年改造计划", Some(AnswerClass::B)), &who("lead unit")).await.unwrap();
     assert_eq!(p.state(), ProposalState::Assigned, "not answered before the supervisor approves");
+    let uncosigned = store::move_part(db, &p, lead_part, PartAction::Approve, PartActor::Staff, &unit("", None), &who("staff")).await;
+    assert!(matches!(uncosigned, Err(AppError::Invalid(_))), "会办: the co-unit co-signs the reply first");
+    store::move_part(db, &p, co_part, PartAction::CoSign, PartActor::Unit, &unit("", None), &who("co")).await.unwrap();
     let p = store::move_part(db, &p, lead_part, PartAction::Approve, PartActor::Staff, &unit("", None), &who("staff")).await.unwrap();
     assert_eq!(p.state(), ProposalState::Answered);
 
@@ -233,7 +238,9 @@ async fn a_joint_assignment_is_answered_rated_rehandled_and_concluded() {
     let p = store::rate(db, &p, f.members[0], Satisfaction::Unsatisfied, false, &who("lead")).await.unwrap();
     assert_eq!((p.state(), p.rehandled), (ProposalState::Rehandling, 1));
     assert_eq!(store::parts(db, p.id).await.unwrap().iter().find(|x| x.id == lead_part).unwrap().state(), PartState::Assigned);
+    assert_eq!(store::parts(db, p.id).await.unwrap().iter().find(|x| x.id == co_part).unwrap().state(), PartState::OpinionSent, "the co-unit co-signs the new reply");
     let p = store::move_part(db, &p, lead_part, PartAction::Reply, PartActor::Unit, &unit("已安排专项资金，年内完成加装", Some(AnswerClass::A)), &who("lead unit")).await.unwrap();
+    store::move_part(db, &p, co_part, PartAction::CoSign, PartActor::Unit, &unit("", None), &who("co")).await.unwrap();
     let p = store::move_part(db, &p, lead_part, PartAction::Approve, PartActor::Staff, &unit("", None), &who("staff")).await.unwrap();
     assert_eq!(p.state(), ProposalState::Answered);
     let p = store::rate(db, &p, f.members[0], Satisfaction::Satisfied, true, &who("lead")).await.unwrap();
