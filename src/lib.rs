@@ -9,4 +9,5 @@ pub mod org;
 pub mod proposals;
 pub mod studios;
 pub mod tracking;
+pub mod visits;
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -10,6 +10,7 @@ mod m20261126_000005_proposals;
 mod m20261126_000006_list_indexes;
 mod m20261126_000007_studio_list_index;
 mod m20261127_000008_proposal_follow_up;
+mod m20261127_000009_visits;
 mod util;
 
 pub struct Migrator;
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000006_list_indexes::Migration),
             Box::new(m20261126_000007_studio_list_index::Migration),
             Box::new(m20261127_000008_proposal_follow_up::Migration),
+            Box::new(m20261127_000009_visits::Migration),
         ]
     }
 }

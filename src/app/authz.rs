@@ -47,6 +47,10 @@ pub enum Action {
     ManageProposals,
     /// Draft proposals and sign them (members).
     DraftProposals,
+    /// See the committee's visits (走访) and the leaders' field days.
+    ViewVisits,
+    /// Log a visit one went on (staff for anyone).
+    RecordVisits,
 }
 
 /// The committee an object belongs to, with that committee's ancestors (parent first), so the
@@ -87,6 +91,8 @@ pub fn may(actor: &Actor, action: Action, target: &Target) -> bool {
         Action::ViewProposals => own && matches!(role, Admin | Staff | Leader | Member | Unit),
         Action::ManageProposals => own && matches!(role, Admin | Staff),
         Action::DraftProposals => own && role == Member,
+        Action::ViewVisits => own && matches!(role, Admin | Staff | Leader | Member),
+        Action::RecordVisits => own && matches!(role, Admin | Staff | Leader | Member),
     }
 }
 
@@ -146,6 +152,8 @@ mod tests {
             (ViewProposals, "ATLMN", "", ""),
             (ManageProposals, "AT", "", ""),
             (DraftProposals, "M", "", ""),
+            (ViewVisits, "ATLM", "", ""),
+            (RecordVisits, "ATLM", "", ""),
         ];
         let own = Target { committee_id: 10, ancestors: &[1] };
         let child = Target { committee_id: 20, ancestors: &[10, 1] };

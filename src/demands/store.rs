@@ -50,6 +50,8 @@ pub mod demand {
         pub converted_kind: Option<String>,
         /// The id of that item once its area has taken it up.
         pub converted_id: Option<i64>,
+        /// The visit (走访) on which it was raised.
+        pub visit_id: Option<i64>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

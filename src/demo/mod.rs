@@ -4,6 +4,7 @@
 mod org;
 mod proposals;
 mod studios;
+mod visits;
 
 use sea_orm::{DatabaseConnection, TransactionTrait};
 
@@ -93,6 +94,7 @@ pub async fn load(db: &DatabaseConnection, password: Option<String>) -> AppResul
     let units: Vec<(i64, String)> = store::units(&txn, id_of(DEMO_CODE)).await?.into_iter().map(|u| (u.id, u.name)).collect();
     let ctx = proposals::Context { committee_id: id_of(DEMO_CODE), session_id, members: &demo_org.member_ids, units: &units, staff: &staff };
     proposals::load(&txn, ctx).await?;
+    visits::load(&txn, id_of(DEMO_CODE), &staff).await?;
     let who = Who::anonymous(Some(id_of(DEMO_CODE)), "demo", "-");
     audit::record(&txn, &who, "create", "committee", id_of(DEMO_CODE), "载入演示数据").await?;
     txn.commit().await?;
