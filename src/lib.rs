@@ -2,6 +2,7 @@
 //!
 //! One folder per business area; `app` is the small shared core (configuration, database,
 //! sessions, authorization, audit log, errors and the page shell).
+pub mod activities;
 pub mod app;
 pub mod demands;
 pub mod demo;

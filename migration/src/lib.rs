@@ -11,6 +11,7 @@ mod m20261126_000006_list_indexes;
 mod m20261126_000007_studio_list_index;
 mod m20261127_000008_proposal_follow_up;
 mod m20261127_000009_visits;
+mod m20261127_000010_activities;
 mod util;
 
 pub struct Migrator;
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000007_studio_list_index::Migration),
             Box::new(m20261127_000008_proposal_follow_up::Migration),
             Box::new(m20261127_000009_visits::Migration),
+            Box::new(m20261127_000010_activities::Migration),
         ]
     }
 }

@@ -1,6 +1,7 @@
 //! The demo committee: 湘潭市岳塘区政协 (code `yuetang`) under its city and province committees,
 //! with one account per role. Later areas extend it with generated records; names of people
 //! are never taken from the source article.
+mod activities;
 mod org;
 mod proposals;
 mod studios;
@@ -95,6 +96,7 @@ pub async fn load(db: &DatabaseConnection, password: Option<String>) -> AppResul
     let ctx = proposals::Context { committee_id: id_of(DEMO_CODE), session_id, members: &demo_org.member_ids, units: &units, staff: &staff };
     proposals::load(&txn, ctx).await?;
     visits::load(&txn, id_of(DEMO_CODE), &staff).await?;
+    activities::load(&txn, id_of(DEMO_CODE), &demo_org.member_ids, &staff).await?;
     let who = Who::anonymous(Some(id_of(DEMO_CODE)), "demo", "-");
     audit::record(&txn, &who, "create", "committee", id_of(DEMO_CODE), "载入演示数据").await?;
     txn.commit().await?;

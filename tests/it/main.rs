@@ -4,6 +4,7 @@
 //! middleware stack.
 mod harness;
 
+mod activities;
 mod api;
 mod auth;
 mod demands;
