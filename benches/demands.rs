@@ -206,6 +206,7 @@ fn make_demand(w: &Window, com: &Com, c: usize, i: usize, rng: &mut StdRng) -> (
         reception_id: Set(reception),
         converted_kind: Set(None),
         converted_id: Set(None),
+        visit_id: Set(None),
     };
     let mut last = created;
     if via_unit {

@@ -10,11 +10,9 @@
 // member, member2, unit, unit2), which the servers of playwright.config.ts do not have: they
 // start empty and 01 sets up a bare committee. So this file starts its own server with --demo,
 // on a fresh SQLite file or a fresh PostgreSQL database following the project it runs in.
-import { test as base, expect, Page, Locator } from '@playwright/test';
-import { spawn, execFileSync, ChildProcess } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { loginPage, expectNoOverflow, PASSWORD } from './fixtures/pages';
+import { expect, Page, Locator } from '@playwright/test';
+import { demoTest } from './fixtures/demo';
+import { loginPage, expectNoOverflow } from './fixtures/pages';
 
 const LEAD_UNIT = '区住房和城乡建设局';
 const CO_UNIT = '区财政局';
@@ -24,61 +22,7 @@ const BODY = [
   '建议区住建局会同区财政局制定加装电梯的补贴办法，简化审批流程，并在书院路街道先行试点。',
 ].join('\n');
 
-/** A server of our own with the demo committee loaded, on the database kind of the project. */
-const test = base.extend<{}, { demoURL: string }>({
-  demoURL: [
-    async ({}, use, workerInfo) => {
-      const e2eDir = path.dirname(workerInfo.config.configFile ?? path.join(__dirname, '..', 'playwright.config.ts'));
-      const bin = path.resolve(e2eDir, process.env.XIESHANG_BIN ?? '../target/debug/xieshang');
-      const pg = workerInfo.project.name === 'postgres';
-      const pgServer = process.env.E2E_PG_SERVER ?? 'postgres://postgres@127.0.0.1:5432';
-      const port = pg ? 18186 : 18185;
-      let database: string;
-      if (pg) {
-        execFileSync('psql', [`${pgServer}/postgres`, '-q', '-c', 'DROP DATABASE IF EXISTS xieshang_e2e_proposals WITH (FORCE)', '-c', 'CREATE DATABASE xieshang_e2e_proposals'], { stdio: 'pipe' });
-        database = `${pgServer}/xieshang_e2e_proposals`;
-      } else {
-        const dir = path.join(e2eDir, '.data', 'proposals');
-        fs.rmSync(dir, { recursive: true, force: true });
-        fs.mkdirSync(dir, { recursive: true });
-        database = `sqlite://${path.join(dir, 'e2e.db')}?mode=rwc`;
-      }
-      const url = `http://127.0.0.1:${port}`;
-      const server: ChildProcess = spawn(bin, ['serve', '--demo', '--addr', `127.0.0.1:${port}`, '--database', database], {
-        env: { ...process.env, XIESHANG_DEMO_PASSWORD: PASSWORD },
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
-      let log = '';
-      server.stderr!.on('data', (d) => { log = (log + d).slice(-4000); });
-      const exited = new Promise((r) => server.once('exit', r));
-      const stop = async () => {
-        if (server.exitCode === null && server.signalCode === null) {
-          server.kill('SIGTERM');
-          const timer = setTimeout(() => server.kill('SIGKILL'), 5_000);
-          await exited;
-          clearTimeout(timer);
-        }
-      };
-      const deadline = Date.now() + 45_000;
-      for (;;) {
-        if (server.exitCode !== null) throw new Error(`the demo server exited (${server.exitCode}):\n${log}`);
-        if (await fetch(`${url}/readyz`).then((r) => r.ok, () => false)) break;
-        if (Date.now() > deadline) {
-          await stop();
-          throw new Error(`the demo server did not get ready:\n${log}`);
-        }
-        await new Promise((r) => setTimeout(r, 200));
-      }
-      await use(url);
-      await stop();
-      if (pg) {
-        execFileSync('psql', [`${pgServer}/postgres`, '-q', '-c', 'DROP DATABASE IF EXISTS xieshang_e2e_proposals WITH (FORCE)'], { stdio: 'pipe' });
-      }
-    },
-    { scope: 'worker', timeout: 60_000 },
-  ],
-  baseURL: async ({ demoURL }, use) => use(demoURL),
-});
+const test = demoTest('proposals', { sqlite: 18185, postgres: 18186 });
 
 /** The card of one action form, found by its heading. */
 function card(page: Page, heading: string): Locator {

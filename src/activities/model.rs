@@ -277,10 +277,10 @@ impl ActivityForm {
         let date = |field: &'static str, s: &str| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok().filter(|d| d.year() >= 2000).ok_or(FieldError::new(field, "err.date"));
         let on_date = k.take(date("on_date", &self.on_date));
         let end_date = if self.end_date.trim().is_empty() { on_date } else { k.take(date("end_date", &self.end_date)) };
-        if let (Some(a), Some(b)) = (on_date, end_date) {
-            if b < a || (b - a).num_days() > 31 {
-                k.add(FieldError::new("end_date", "err.end_date"));
-            }
+        if let (Some(a), Some(b)) = (on_date, end_date)
+            && (b < a || (b - a).num_days() > 31)
+        {
+            k.add(FieldError::new("end_date", "err.end_date"));
         }
         let place_id = k.take(choice("place_id", &self.place_id, c.places)).flatten();
         let address = normalize_text(&self.address);

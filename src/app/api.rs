@@ -108,4 +108,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(crate::demands::api::router())
         .merge(crate::studios::api::router())
         .merge(crate::proposals::api::router())
+        .merge(crate::visits::api::router())
 }

@@ -67,6 +67,7 @@ pub fn build(state: AppState) -> Router {
         .merge(crate::demands::router())
         .merge(crate::studios::router())
         .merge(crate::proposals::router())
+        .merge(crate::visits::router())
         .merge(api)
         .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi))
         .merge(ops::router())

@@ -34,8 +34,9 @@ pub enum DemandScope {
     All,
     /// A unit account: the demands assigned to its unit.
     Unit(i64),
-    /// A member: the demands that came through the studios it serves.
-    Studios(Vec<i64>),
+    /// A member: the demands that came through the studios it serves or were raised on the
+    /// visits it went on.
+    Member { studios: Vec<i64>, visits: Vec<i64> },
 }
 
 impl DemandScope {
@@ -43,7 +44,7 @@ impl DemandScope {
     pub async fn of(state: &AppState, actor: &Actor) -> AppResult<DemandScope> {
         Ok(match actor.role {
             Role::Unit => DemandScope::Unit(actor.unit_id.unwrap_or(-1)),
-            Role::Member => DemandScope::Studios(member_studios(state, actor).await?),
+            Role::Member => DemandScope::Member { studios: member_studios(state, actor).await?, visits: member_visits(state, actor).await? },
             _ => DemandScope::All,
         })
     }
@@ -52,7 +53,7 @@ impl DemandScope {
         match self {
             DemandScope::All => true,
             DemandScope::Unit(u) => d.unit_id == Some(*u),
-            DemandScope::Studios(ids) => d.studio_id.is_some_and(|s| ids.contains(&s)),
+            DemandScope::Member { studios, visits } => d.studio_id.is_some_and(|s| studios.contains(&s)) || d.visit_id.is_some_and(|v| visits.contains(&v)),
         }
     }
 
@@ -61,7 +62,10 @@ impl DemandScope {
         match self {
             DemandScope::All => {}
             DemandScope::Unit(u) => f.unit_id = Some(*u),
-            DemandScope::Studios(ids) => f.studio_ids = Some(ids.clone()),
+            DemandScope::Member { studios, visits } => {
+                f.studio_ids = Some(studios.clone());
+                f.visit_ids = Some(visits.clone());
+            }
         }
     }
 }
@@ -70,6 +74,18 @@ impl DemandScope {
 pub async fn member_studios(state: &AppState, actor: &Actor) -> AppResult<Vec<i64>> {
     Ok(match members::linked_to(&state.db, actor.user_id).await? {
         Some(m) if m.committee_id == actor.committee_id => studios::studios_of_member(&state.db, m.id).await?,
+        _ => vec![],
+    })
+}
+
+/// The visits the member behind `actor` went on (none for an account without a member record).
+async fn member_visits(state: &AppState, actor: &Actor) -> AppResult<Vec<i64>> {
+    use crate::visits::store::visitor;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+    Ok(match members::linked_to(&state.db, actor.user_id).await? {
+        Some(m) if m.committee_id == actor.committee_id => {
+            visitor::Entity::find().filter(visitor::Column::MemberId.eq(m.id)).select_only().column(visitor::Column::VisitId).into_tuple().all(&state.db).await?
+        }
         _ => vec![],
     })
 }
@@ -325,7 +341,7 @@ pub async fn list(State(state): State<AppState>, a: Authed, Query(q): Query<List
         .collect();
     let committee = org::find_committee(&state.db, cid).await?.map(|c| c.code).unwrap_or_default();
     let states = DemandState::ALL.iter().map(|s| (s.as_str(), shell.t(s.label_key()))).collect();
-    let studios = studios::list(&state.db, cid).await?.into_iter().filter(|s| scope == DemandScope::All || matches!(&scope, DemandScope::Studios(ids) if ids.contains(&s.id))).map(|s| (s.id, s.name)).collect();
+    let studios = studios::list(&state.db, cid).await?.into_iter().filter(|s| scope == DemandScope::All || matches!(&scope, DemandScope::Member { studios, .. } if studios.contains(&s.id))).map(|s| (s.id, s.name)).collect();
     let query = serde_urlencoded::to_string([("state", q.state.as_str()), ("studio", q.studio.as_str())].iter().filter(|(_, v)| !v.is_empty()).collect::<Vec<_>>()).unwrap_or_default();
     let can_register = may(&a.actor, Action::RegisterDemands, &Target::own(&a.actor));
     html(&ListPage { shell, rows, pager: Pager::new(page, total, query), states, studios, q, public_link: format!("/c/{committee}/demands/new"), can_register })

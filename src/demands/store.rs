@@ -2,7 +2,7 @@
 //! its timeline event and audit record in one transaction.
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, IntoActiveModel, PaginatorTrait, TransactionSession,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, IntoActiveModel, PaginatorTrait, TransactionSession,
     QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 
@@ -161,8 +161,11 @@ pub struct DemandFilter {
     pub studio_id: Option<i64>,
     /// Registered at this reception session.
     pub reception_id: Option<i64>,
-    /// Only demands that came through these studios (a member sees the studios it serves).
+    /// Only demands that came through these studios (a member sees the studios it serves)…
     pub studio_ids: Option<Vec<i64>>,
+    /// …or were raised on these visits (a member sees those of the visits it went on). Given
+    /// together, a demand need match only one of the two.
+    pub visit_ids: Option<Vec<i64>>,
     /// Demands that came through studios run by this group.
     pub group_id: Option<i64>,
     /// Registered on or after this instant.
@@ -198,8 +201,15 @@ pub async fn list(db: &impl ConnectionTrait, committee_id: i64, f: &DemandFilter
     if let Some(r) = f.reception_id {
         q = q.filter(demand::Column::ReceptionId.eq(r));
     }
-    if let Some(ids) = &f.studio_ids {
-        q = q.filter(demand::Column::StudioId.is_in(ids.iter().copied()));
+    match (&f.studio_ids, &f.visit_ids) {
+        (None, None) => {}
+        (Some(ids), None) => q = q.filter(demand::Column::StudioId.is_in(ids.iter().copied())),
+        (studios, visits) => {
+            let any = Condition::any()
+                .add(demand::Column::StudioId.is_in(studios.iter().flatten().copied()))
+                .add(demand::Column::VisitId.is_in(visits.iter().flatten().copied()));
+            q = q.filter(any);
+        }
     }
     if let Some(g) = f.group_id {
         q = q.filter(demand::Column::StudioId.in_subquery(crate::studios::store::studios_of_group(g)));

@@ -294,7 +294,7 @@ async fn history(
 /// A 回头看 record some months after a B or C answer.
 async fn follow_up(txn: &DatabaseTransaction, ctx: &Context<'_>, p: &proposal::Model, on: NaiveDate) -> Result<(), DbErr> {
     let text = "承办单位已落实部分措施，其余事项列入下年度计划，提案者表示认可。";
-    crate::proposals::followup::followup::ActiveModel { proposal_id: Set(p.id), on_date: Set(on), text: Set(text.into()), author_id: Set(ctx.staff.actor_id), created_at: Set(at(on, 16)), ..Default::default() }
+    crate::proposals::followup::follow_up::ActiveModel { proposal_id: Set(p.id), on_date: Set(on), text: Set(text.into()), author_id: Set(ctx.staff.actor_id), created_at: Set(at(on, 16)), ..Default::default() }
         .insert(txn)
         .await?;
     let e = NewEvent {

@@ -215,6 +215,9 @@ struct FilePage {
     status_since: String,
     account: String,
     can_manage: bool,
+    /// The 走访 tab: the member's latest visits, if the viewer may see visits, and how many.
+    visit_rows: Option<Vec<crate::visits::pages::VisitRow>>,
+    visit_total: u64,
 }
 
 pub async fn file(State(state): State<AppState>, a: Authed, Path(id): Path<i64>) -> AppResult<Response> {
@@ -224,7 +227,10 @@ pub async fn file(State(state): State<AppState>, a: Authed, Path(id): Path<i64>)
     let cats = Catalogues::load(&state.db, a.actor.committee_id).await?;
     let groups = members::groups_of(&state.db, &[m.id]).await?;
     let row = member_row(&m, &cats, groups.get(&m.id).map(Vec::as_slice).unwrap_or(&[]), may(&a.actor, Action::ViewMemberPhones, &own));
+    let visits = crate::visits::pages::member_tab(&state, &a.actor, &a.ctx.shell, m.id).await?;
     html(&FilePage {
+        visit_total: visits.as_ref().map(|v| v.1).unwrap_or(0),
+        visit_rows: visits.map(|v| v.0),
         shell: a.ctx.shell,
         m: row,
         birth_month: m.birth_month.unwrap_or_default(),

@@ -10,7 +10,7 @@ use crate::app::error::{AppError, AppResult};
 use crate::proposals::model::{self, AnswerClass, ProposalAction, ProposalActor, ProposalState};
 use crate::proposals::store::{self, ITEM_TYPE, Move, Proposal, event, part, proposal};
 
-pub mod followup {
+pub mod follow_up {
     use sea_orm::entity::prelude::*;
 
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -31,7 +31,7 @@ pub mod followup {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
-pub use followup::Model as FollowUp;
+pub use follow_up::Model as FollowUp;
 
 fn wrong_state() -> AppError {
     AppError::invalid("action", "err.wrong_state")
@@ -158,7 +158,7 @@ pub async fn add_follow_up(db: &impl TransactionTrait, p: &Proposal, on: NaiveDa
     if on > today {
         return Err(AppError::invalid("on_date", "err.future_date"));
     }
-    let saved = followup::ActiveModel { proposal_id: Set(p.id), on_date: Set(on), text: Set(text.into()), author_id: Set(who.actor_id), created_at: Set(Utc::now()), ..Default::default() }
+    let saved = follow_up::ActiveModel { proposal_id: Set(p.id), on_date: Set(on), text: Set(text.into()), author_id: Set(who.actor_id), created_at: Set(Utc::now()), ..Default::default() }
         .insert(&txn)
         .await?;
     event(&txn, p, who, Move { action: "follow_up", from: Some(p.state()), to: p.state(), comment: text, at: Utc::now() }).await?;
@@ -169,7 +169,7 @@ pub async fn add_follow_up(db: &impl TransactionTrait, p: &Proposal, on: NaiveDa
 
 /// A proposal's follow-ups, oldest first.
 pub async fn follow_ups(db: &impl ConnectionTrait, proposal_id: i64) -> Result<Vec<FollowUp>, DbErr> {
-    followup::Entity::find().filter(followup::Column::ProposalId.eq(proposal_id)).order_by_asc(followup::Column::OnDate).order_by_asc(followup::Column::Id).all(db).await
+    follow_up::Entity::find().filter(follow_up::Column::ProposalId.eq(proposal_id)).order_by_asc(follow_up::Column::OnDate).order_by_asc(follow_up::Column::Id).all(db).await
 }
 
 /// Marks (or unmarks) a numbered proposal as 优秀提案.

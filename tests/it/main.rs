@@ -11,6 +11,8 @@ mod demands;
 mod foundation;
 mod members;
 mod org;
+mod proposal_metrics;
 mod proposal_pages;
 mod proposals;
 mod studios;
+mod visits;

@@ -19,19 +19,19 @@ async fn an_admin_creates_accounts_with_validation() {
     for msg in ["用户名须为3至32位", "此项为必填项", "请选择有效的角色", "密码至少10位"] {
         assert!(res.text.contains(msg), "{msg}");
     }
-    let res = c.post_form("/users", &[("username", "unit2"), ("display_name", "联络员"), ("role", "unit"), ("password", PASSWORD)]).await;
+    let res = c.post_form("/users", &[("username", "unit3"), ("display_name", "联络员"), ("role", "unit"), ("password", PASSWORD)]).await;
     assert!(res.text.contains("承办单位账号须填写所属承办单位"));
     let res = c.post_form("/users", &[("username", "staff"), ("display_name", "重名"), ("role", "staff"), ("password", PASSWORD)]).await;
     assert!(res.text.contains("该用户名已被使用"));
     assert_eq!(app.count("users").await, before, "no bad row was written");
 
     let res = c
-        .post_form("/users", &[("username", "Unit2"), ("display_name", "联络员"), ("role", "unit"), ("unit", "区教育局"), ("password", PASSWORD)])
+        .post_form("/users", &[("username", "Unit3"), ("display_name", "联络员"), ("role", "unit"), ("unit", "区教育局"), ("password", PASSWORD)])
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     let page = c.get("/users").await.text;
-    assert!(page.contains("账号已创建") && page.contains("unit2") && page.contains("区教育局"));
-    app.login("unit2").await;
+    assert!(page.contains("账号已创建") && page.contains("unit3") && page.contains("区教育局"));
+    app.login("unit3").await;
 }
 
 #[tokio::test]
