@@ -72,6 +72,12 @@ impl ActivityKind {
         Self::ALL.into_iter().find(|k| k.as_str() == s)
     }
 
+    /// Out among the people (视察, 调研, 志愿服务, 慰问, 接待日): a day of it is a field day of a
+    /// leader, as a visit is.
+    pub fn in_the_field(self) -> bool {
+        matches!(self, Self::Inspection | Self::Research | Self::Volunteering | Self::Assistance | Self::ReceptionDay)
+    }
+
     /// Study, training and exchange: the article's "学习培训和互动交流活动".
     pub fn interaction(self) -> bool {
         matches!(self, Self::Study | Self::Training | Self::Speech | Self::GroupActivity)

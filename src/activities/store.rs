@@ -309,6 +309,35 @@ pub async fn totals(db: &impl ConnectionTrait, committee_id: i64, f: &ActivityFi
     Ok(t)
 }
 
+/// The days each given member was present at an activity in the field, from `from` to `to`
+/// (every day of a multi-day activity counts).
+pub async fn field_days(db: &impl ConnectionTrait, committee_id: i64, member_ids: &[i64], from: NaiveDate, to: NaiveDate) -> Result<HashMap<i64, Vec<NaiveDate>>, DbErr> {
+    let kinds = ActivityKind::ALL.into_iter().filter(|k| k.in_the_field()).map(ActivityKind::as_str);
+    let present = participant::Entity::find()
+        .filter(participant::Column::MemberId.is_in(member_ids.to_vec()))
+        .filter(participant::Column::Attendance.eq(Attendance::Present.as_str()))
+        .all(db)
+        .await?;
+    let activities: HashMap<i64, Activity> = activity::Entity::find()
+        .filter(activity::Column::CommitteeId.eq(committee_id))
+        .filter(activity::Column::Kind.is_in(kinds))
+        .filter(activity::Column::Id.is_in(present.iter().map(|p| p.activity_id).collect::<Vec<_>>()))
+        .filter(activity::Column::EndDate.gte(from))
+        .filter(activity::Column::OnDate.lte(to))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a))
+        .collect();
+    let mut out: HashMap<i64, Vec<NaiveDate>> = HashMap::new();
+    for p in present {
+        let Some(a) = activities.get(&p.activity_id) else { continue };
+        let days = a.on_date.iter_days().take_while(|d| *d <= a.end_date).filter(|d| (from..=to).contains(d));
+        out.entry(p.member_id).or_default().extend(days);
+    }
+    Ok(out)
+}
+
 /// Each member's attendance at the given activities.
 pub async fn attendance_of(db: &impl ConnectionTrait, activity_ids: &[i64]) -> Result<HashMap<i64, Vec<Participant>>, DbErr> {
     let mut out: HashMap<i64, Vec<Participant>> = HashMap::new();

@@ -171,7 +171,11 @@ pub async fn page(State(state): State<AppState>, a: Authed, Query(q): Query<Mont
     let sunday = *mondays.last().expect("a month has weeks") + Duration::days(6);
     let leaders = leaders(&state, cid).await?;
     let ids: Vec<i64> = leaders.iter().map(|l| l.0).collect();
+    // Field days come from visits and from activities in the field the leader attended.
     let mut out = store::days_out(&state.db, cid, &ids, mondays[0], sunday).await?;
+    for (member, days) in crate::activities::store::field_days(&state.db, cid, &ids, mondays[0], sunday).await? {
+        out.entry(member).or_default().extend(days);
+    }
     let shell = a.ctx.shell;
     let heads: Vec<WeekHead> = mondays
         .iter()

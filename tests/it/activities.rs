@@ -96,3 +96,26 @@ async fn the_demo_reports_the_articles_activity_figures_from_its_records() {
     assert!(t.volunteers >= 200 && t.items_count >= 500_000, "{t:?}");
     assert!(all.iter().any(|a| a.title.contains("闯新路、破险阻、凝共识，岳塘政协怎么干？") && a.kind == "speech"));
 }
+
+#[tokio::test]
+async fn days_present_in_the_field_count_as_field_days_and_meetings_do_not() {
+    let app = TestApp::demo().await;
+    let db = &app.state.db;
+    let cid = committee(&app, "yuetang").await;
+    let m = xieshang::org::members::all(db, cid, &Default::default()).await.unwrap()[0].id;
+    let choices = ActivityChoices { groups: &[], places: &[], members: &[m] };
+    let make = |kind: &str, on: &str, end: &str| ActivityForm { kind: kind.into(), title: "活动".into(), on_date: on.into(), end_date: end.into(), participant_ids: vec![m.to_string()], ..Default::default() };
+    let research = store::create(db, cid, &make("research", "2023-03-06", "2023-03-07").parse(&choices).unwrap(), &who()).await.unwrap();
+    let study = store::create(db, cid, &make("study", "2023-03-08", "").parse(&choices).unwrap(), &who()).await.unwrap();
+    // Invited but never signed in: not a field day.
+    let _missed = store::create(db, cid, &make("volunteering", "2023-03-09", "").parse(&choices).unwrap(), &who()).await.unwrap();
+    for (a, on) in [(&research, "2023-03-06"), (&study, "2023-03-08")] {
+        let day = NaiveDate::parse_from_str(on, "%Y-%m-%d").unwrap();
+        store::attend(db, a, m, AttendanceAction::SignIn, "", day, &who()).await.unwrap();
+    }
+    let y = |mm, dd| NaiveDate::from_ymd_opt(2023, mm, dd).unwrap();
+    let days = store::field_days(db, cid, &[m], y(3, 6), y(3, 12)).await.unwrap();
+    assert_eq!(days.get(&m).cloned().unwrap_or_default(), vec![y(3, 6), y(3, 7)], "both days of the research trip; not the study session, not an activity missed");
+    let clipped = store::field_days(db, cid, &[m], y(3, 7), y(3, 12)).await.unwrap();
+    assert_eq!(clipped[&m], vec![y(3, 7)], "only days inside the period");
+}
