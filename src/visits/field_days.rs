@@ -16,6 +16,30 @@ use crate::app::shell::{Authed, Shell, html, today};
 use crate::org::members::{self, MemberFilter};
 use crate::org::values::{MemberStatus, Position};
 use crate::visits::model::{FIELD_DAYS_PER_WEEK, compliance, weeks_between};
+
+/// The committee's setting for the rule "≥ N field days a week".
+const RULE_KEY: &str = "visits.field_days_per_week";
+
+/// The committee's rule, or the default of three days.
+pub async fn rule(db: &impl sea_orm::ConnectionTrait, committee_id: i64) -> Result<u32, sea_orm::DbErr> {
+    Ok(crate::app::settings::get(db, committee_id, RULE_KEY).await?.and_then(|v| v.parse().ok()).filter(|n| (1..=7).contains(n)).unwrap_or(FIELD_DAYS_PER_WEEK))
+}
+
+#[derive(Deserialize)]
+pub struct RuleForm {
+    #[serde(default)]
+    days: String,
+}
+
+/// Staff set the rule (1–7 days a week); the change is audited.
+pub async fn set_rule(State(state): State<AppState>, a: Authed, axum::extract::Form(f): axum::extract::Form<RuleForm>) -> AppResult<Response> {
+    authorize(&a.actor, Action::ManageCatalogs, &Target::own(&a.actor))?;
+    let days: u32 = f.days.trim().parse().ok().filter(|n| (1..=7).contains(n)).ok_or(crate::app::error::AppError::invalid("days", "err.rule_days"))?;
+    let who = crate::app::audit::Who::actor(&a.actor, &a.ctx.info.ip);
+    crate::app::settings::set(&state.db, a.actor.committee_id, RULE_KEY, &days.to_string()).await?;
+    crate::app::audit::record(&state.db, &who, "update", "settings", a.actor.committee_id, format!("主席会议成员每周下基层不少于 {days} 天")).await?;
+    Ok(crate::app::shell::redirect_with_flash(&a.ctx.info, "/visits/field-days", "flash.saved"))
+}
 use crate::visits::store;
 
 /// The first day of the month written `YYYY-MM`.
@@ -132,6 +156,8 @@ struct FieldDaysPage {
     weeks: Vec<WeekHead>,
     rows: Vec<LeaderRow>,
     rule: u32,
+    /// Staff may change the rule.
+    can_set_rule: bool,
     errors: FormErrors,
 }
 
@@ -168,6 +194,7 @@ pub async fn page(State(state): State<AppState>, a: Authed, Query(q): Query<Mont
         }),
     };
     let (last, mondays) = month_weeks(first);
+    let rule = rule(&state.db, cid).await?;
     let sunday = *mondays.last().expect("a month has weeks") + Duration::days(6);
     let leaders = leaders(&state, cid).await?;
     let ids: Vec<i64> = leaders.iter().map(|l| l.0).collect();
@@ -190,7 +217,7 @@ pub async fn page(State(state): State<AppState>, a: Authed, Query(q): Query<Mont
     let rows = leaders
         .into_iter()
         .map(|(id, name, position)| {
-            let weeks = leader_weeks(&out.remove(&id).unwrap_or_default(), mondays[0], sunday, FIELD_DAYS_PER_WEEK, today);
+            let weeks = leader_weeks(&out.remove(&id).unwrap_or_default(), mondays[0], sunday, rule, today);
             let met = weeks.iter().filter(|w| w.2 == WeekStatus::Met).count();
             let decided = weeks.iter().filter(|w| matches!(w.2, WeekStatus::Met | WeekStatus::Missed)).count();
             let cells = weeks
@@ -210,7 +237,8 @@ pub async fn page(State(state): State<AppState>, a: Authed, Query(q): Query<Mont
         to: last,
         weeks: heads,
         rows,
-        rule: FIELD_DAYS_PER_WEEK,
+        rule,
+        can_set_rule: crate::app::authz::may(&a.actor, Action::ManageCatalogs, &Target::own(&a.actor)),
         shell,
     };
     html(&page)

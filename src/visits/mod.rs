@@ -17,5 +17,6 @@ pub fn router() -> Router<AppState> {
         .route("/visits", get(pages::list).post(pages::create))
         .route("/visits/new", get(pages::new))
         .route("/visits/field-days", get(field_days::page))
+        .route("/visits/field-days/rule", axum::routing::post(field_days::set_rule))
         .route("/visits/{id}", get(pages::detail))
 }

@@ -358,3 +358,20 @@ async fn the_member_file_lists_the_members_visits() {
     let file = member.get(&format!("/members/{}", nobody.id)).await.text;
     assert!(file.contains("暂无走访记录"));
 }
+
+#[tokio::test]
+async fn staff_set_the_field_days_rule_and_the_page_applies_it() {
+    let app = TestApp::demo().await;
+    let staff = app.login("staff").await;
+    let met = |page: &str| page.matches("class=\"week met\"><span>").count();
+    let before = staff.get("/visits/field-days?month=2022-03").await.text;
+    assert!(before.contains("<strong>3</strong>"), "three days a week by default");
+    assert_eq!(staff.post_form("/visits/field-days/rule", &[("days", "9")]).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.login("member").await.post_form("/visits/field-days/rule", &[("days", "1")]).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(met(&staff.get("/visits/field-days?month=2022-03").await.text), met(&before), "refused changes change nothing");
+    assert_eq!(staff.post_form("/visits/field-days/rule", &[("days", "4")]).await.status, StatusCode::SEE_OTHER);
+    let stricter = staff.get("/visits/field-days?month=2022-03").await.text;
+    assert!(stricter.contains("<strong>4</strong>"), "the committee's rule is shown");
+    // The demo's leaders are out three days a week on visits (more in some weeks with activities).
+    assert!(met(&before) > met(&stricter), "fewer weeks meet a stricter rule: {} → {}", met(&before), met(&stricter));
+}
