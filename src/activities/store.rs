@@ -147,6 +147,55 @@ pub async fn insert(txn: &impl ConnectionTrait, committee_id: i64, a: &ActivityI
     Ok(saved)
 }
 
+/// Saves an edited activity; its code stays. Members taken off the list leave it unless they
+/// have already signed in, asked for leave or been decided on; members added are invited.
+pub async fn update(db: &impl TransactionTrait, before: &Activity, a: &ActivityInput, who: &Who) -> Result<Activity, DbErr> {
+    let txn = db.begin().await?;
+    let mut row = before.clone().into_active_model();
+    row.kind = Set(a.kind.as_str().into());
+    row.title = Set(a.title.clone());
+    row.organiser = Set(a.organiser.clone());
+    row.group_id = Set(a.group_id);
+    row.on_date = Set(a.on_date);
+    row.end_date = Set(a.end_date);
+    row.place_id = Set(a.place_id);
+    row.address = Set(a.address.clone());
+    row.description = Set(a.description.clone());
+    row.people_served = Set(a.people_served);
+    row.volunteers = Set(a.volunteers);
+    row.households = Set(a.households);
+    row.funds_fen = Set(a.funds_fen);
+    row.items_given = Set(a.items_given.clone());
+    row.items_count = Set(a.items_count);
+    row.shared = Set(a.shared);
+    row.updated_at = Set(Utc::now());
+    let saved = row.update(&txn).await?;
+    let current = participants(&txn, before.id).await?;
+    let dropped: Vec<i64> = current.iter().filter(|p| !a.participant_ids.contains(&p.member_id) && p.attendance() == Attendance::Invited).map(|p| p.member_id).collect();
+    if !dropped.is_empty() {
+        participant::Entity::delete_many()
+            .filter(participant::Column::ActivityId.eq(before.id))
+            .filter(participant::Column::MemberId.is_in(dropped))
+            .exec(&txn)
+            .await?;
+    }
+    let added: Vec<i64> = a.participant_ids.iter().copied().filter(|m| !current.iter().any(|p| p.member_id == *m)).collect();
+    if !added.is_empty() {
+        let rows = added.iter().map(|m| participant::ActiveModel {
+            activity_id: Set(before.id),
+            member_id: Set(*m),
+            attendance: Set(Attendance::Invited.as_str().into()),
+            leave_reason: Set(String::new()),
+            leave_status: Set(String::new()),
+            signed_in_at: Set(None),
+        });
+        participant::Entity::insert_many(rows).exec(&txn).await?;
+    }
+    audit::record(&txn, who, "update", ITEM_TYPE, saved.id, format!("修改活动《{}》", saved.title)).await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
 pub async fn find(db: &impl ConnectionTrait, committee_id: i64, id: i64) -> Result<Option<Activity>, DbErr> {
     activity::Entity::find_by_id(id).filter(activity::Column::CommitteeId.eq(committee_id)).one(db).await
 }

@@ -109,4 +109,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(crate::studios::api::router())
         .merge(crate::proposals::api::router())
         .merge(crate::visits::api::router())
+        .merge(crate::activities::api::router())
 }

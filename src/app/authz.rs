@@ -51,6 +51,10 @@ pub enum Action {
     ViewVisits,
     /// Log a visit one went on (staff for anyone).
     RecordVisits,
+    /// See the committee's activities (活动), sign in to them and ask for leave.
+    ViewActivities,
+    /// Create and edit activities, keep their roll and decide leave.
+    ManageActivities,
 }
 
 /// The committee an object belongs to, with that committee's ancestors (parent first), so the
@@ -93,6 +97,8 @@ pub fn may(actor: &Actor, action: Action, target: &Target) -> bool {
         Action::DraftProposals => own && role == Member,
         Action::ViewVisits => own && matches!(role, Admin | Staff | Leader | Member),
         Action::RecordVisits => own && matches!(role, Admin | Staff | Leader | Member),
+        Action::ViewActivities => own && matches!(role, Admin | Staff | Leader | Member),
+        Action::ManageActivities => own && matches!(role, Admin | Staff),
     }
 }
 
@@ -154,6 +160,8 @@ mod tests {
             (DraftProposals, "M", "", ""),
             (ViewVisits, "ATLM", "", ""),
             (RecordVisits, "ATLM", "", ""),
+            (ViewActivities, "ATLM", "", ""),
+            (ManageActivities, "AT", "", ""),
         ];
         let own = Target { committee_id: 10, ancestors: &[1] };
         let child = Target { committee_id: 20, ancestors: &[10, 1] };

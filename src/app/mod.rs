@@ -68,6 +68,7 @@ pub fn build(state: AppState) -> Router {
         .merge(crate::studios::router())
         .merge(crate::proposals::router())
         .merge(crate::visits::router())
+        .merge(crate::activities::router())
         .merge(api)
         .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi))
         .merge(ops::router())

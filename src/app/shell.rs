@@ -61,13 +61,14 @@ impl Shell {
 
 fn nav_for(actor: &Actor, path: &str) -> Vec<NavItem> {
     let own = Target::own(actor);
-    let entries: [(&str, &str, Option<Action>); 11] = [
+    let entries: [(&str, &str, Option<Action>); 12] = [
         ("/", "nav.home", None),
         ("/demands", "nav.demands", Some(Action::ViewDemands)),
         ("/proposals", "nav.proposals", Some(Action::ViewProposals)),
         ("/studios", "nav.studios", Some(Action::ViewStudios)),
         ("/receptions", "nav.receptions", Some(Action::ViewStudios)),
         ("/visits", "nav.visits", Some(Action::ViewVisits)),
+        ("/activities", "nav.activities", Some(Action::ViewActivities)),
         ("/members", "nav.members", Some(Action::ViewMembers)),
         ("/org/sectors", "nav.catalogs", Some(Action::ManageCatalogs)),
         ("/users", "nav.users", Some(Action::ViewUsers)),
@@ -215,12 +216,12 @@ mod tests {
     #[test]
     fn navigation_fits_the_role() {
         let hrefs = |r| nav_for(&actor(r), "/users").into_iter().map(|n| n.href).collect::<Vec<_>>();
-        assert_eq!(hrefs(Role::Admin), ["/", "/demands", "/proposals", "/studios", "/receptions", "/visits", "/members", "/org/sectors", "/users", "/committees"]);
-        assert_eq!(hrefs(Role::Staff), ["/", "/demands", "/proposals", "/studios", "/receptions", "/visits", "/members", "/org/sectors"]);
-        assert_eq!(hrefs(Role::Leader), ["/", "/demands", "/proposals", "/studios", "/receptions", "/visits", "/members"]);
+        assert_eq!(hrefs(Role::Admin), ["/", "/demands", "/proposals", "/studios", "/receptions", "/visits", "/activities", "/members", "/org/sectors", "/users", "/committees"]);
+        assert_eq!(hrefs(Role::Staff), ["/", "/demands", "/proposals", "/studios", "/receptions", "/visits", "/activities", "/members", "/org/sectors"]);
+        assert_eq!(hrefs(Role::Leader), ["/", "/demands", "/proposals", "/studios", "/receptions", "/visits", "/activities", "/members"]);
         assert_eq!(hrefs(Role::Unit), ["/", "/demands", "/proposals", "/members"]);
         assert_eq!(hrefs(Role::Auditor), ["/", "/audit"]);
-        assert_eq!(hrefs(Role::Member), ["/", "/demands", "/proposals", "/studios", "/receptions", "/visits", "/members"]);
+        assert_eq!(hrefs(Role::Member), ["/", "/demands", "/proposals", "/studios", "/receptions", "/visits", "/activities", "/members"]);
         assert!(nav_for(&actor(Role::Member), "/visits/field-days").iter().any(|n| n.href == "/visits" && n.active));
         assert!(nav_for(&actor(Role::Admin), "/users").iter().any(|n| n.href == "/users" && n.active));
     }

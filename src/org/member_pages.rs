@@ -218,6 +218,10 @@ struct FilePage {
     /// The 走访 tab: the member's latest visits, if the viewer may see visits, and how many.
     visit_rows: Option<Vec<crate::visits::pages::VisitRow>>,
     visit_total: u64,
+    /// The 活动 rows: the member's activities with its attendance, if the viewer may see them.
+    activity_rows: Option<Vec<crate::activities::pages::ActivityRow>>,
+    /// The member's activity calendar, for the member itself.
+    activity_feed: Option<String>,
 }
 
 pub async fn file(State(state): State<AppState>, a: Authed, Path(id): Path<i64>) -> AppResult<Response> {
@@ -228,7 +232,14 @@ pub async fn file(State(state): State<AppState>, a: Authed, Path(id): Path<i64>)
     let groups = members::groups_of(&state.db, &[m.id]).await?;
     let row = member_row(&m, &cats, groups.get(&m.id).map(Vec::as_slice).unwrap_or(&[]), may(&a.actor, Action::ViewMemberPhones, &own));
     let visits = crate::visits::pages::member_tab(&state, &a.actor, &a.ctx.shell, m.id).await?;
+    let activity_rows = crate::activities::pages::member_tab(&state, &a.actor, &a.ctx.shell, m.id).await?;
+    let activity_feed = match m.user_id == Some(a.actor.user_id) {
+        true => crate::org::store::find_committee(&state.db, a.actor.committee_id).await?.map(|c| format!("/c/{}/members/{}/activities.ics", c.code, m.id)),
+        false => None,
+    };
     html(&FilePage {
+        activity_rows,
+        activity_feed,
         visit_total: visits.as_ref().map(|v| v.1).unwrap_or(0),
         visit_rows: visits.map(|v| v.0),
         shell: a.ctx.shell,

@@ -5,6 +5,7 @@
 mod harness;
 
 mod activities;
+mod activity_pages;
 mod api;
 mod auth;
 mod demands;
