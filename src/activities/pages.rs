@@ -16,8 +16,7 @@ use crate::app::audit::Who;
 use crate::app::auth::Actor;
 use crate::app::authz::{Action, Target, authorize, may};
 use crate::app::error::{AppError, AppResult, FieldError};
-use crate::app::forms::{FormErrors, ListForm};
-use crate::app::pages::parse_date;
+use crate::app::forms::{FormErrors, Lenient, ListForm};
 use crate::app::pagination::{PageQuery, PageRequest, Pager};
 use crate::app::shell::{Authed, Ctx, Shell, html, redirect_with_flash, today};
 use crate::demands::public_pages::committee_by_code;
@@ -26,7 +25,8 @@ use crate::org::structure;
 use crate::org::values::MemberStatus;
 use crate::proposals::pages::own_member;
 use crate::studios::ical::{self, DutyEvent};
-use crate::visits::pages::{trees, with_below};
+use crate::org::structure::with_below;
+use crate::visits::pages::trees;
 
 /// The filters of the list and the API, as sent (text, so a bad value is named).
 #[derive(Clone, Debug, Default, Deserialize, Serialize, utoipa::IntoParams)]
@@ -56,41 +56,12 @@ pub struct ActivityQuery {
 impl ActivityQuery {
     /// The store's filter; each bad value is named and left out.
     pub fn parse(&self, groups: &[(i64, Option<i64>)], places: &[(i64, Option<i64>)]) -> (ActivityFilter, Vec<FieldError>) {
-        let mut errors = Vec::new();
-        let mut id = |field: &'static str, s: &str, known: Option<&[(i64, Option<i64>)]>| match s.trim() {
-            "" => None,
-            v => match v.parse::<i64>().ok().filter(|i| known.is_none_or(|k| k.iter().any(|(x, _)| x == i))) {
-                Some(i) => Some(i),
-                None => {
-                    errors.push(FieldError::new(field, "err.choice"));
-                    None
-                }
-            },
-        };
-        let member = id("member", &self.member, None);
-        let group = id("group", &self.group, Some(groups));
-        let place = id("place", &self.place, Some(places));
-        let mut date = |field: &'static str, s: &str| {
-            parse_date(field, s).unwrap_or_else(|e| {
-                errors.push(e);
-                None
-            })
-        };
-        let from = date("from", &self.from);
-        let mut to = date("to", &self.to);
-        if let (Some(f), Some(t)) = (from, to)
-            && t < f
-        {
-            errors.push(FieldError::new("to", "err.period"));
-            to = None;
-        }
-        let kind = match self.kind.trim() {
-            "" => None,
-            k => ActivityKind::from_code(k).or_else(|| {
-                errors.push(FieldError::new("kind", "err.choice"));
-                None
-            }),
-        };
+        let mut l = Lenient::default();
+        let member = l.id("member", &self.member, None);
+        let group = l.id("group", &self.group, Some(groups));
+        let place = l.id("place", &self.place, Some(places));
+        let (from, to) = l.period(&self.from, &self.to);
+        let kind = l.code("kind", &self.kind, ActivityKind::from_code);
         let f = ActivityFilter {
             from,
             to,
@@ -99,7 +70,7 @@ impl ActivityQuery {
             group_ids: group.map(|g| with_below(g, groups)),
             place_ids: place.map(|p| with_below(p, places)),
         };
-        (f, errors)
+        (f, l.0)
     }
 
     /// The query without the page, for the pager.

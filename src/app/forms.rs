@@ -107,6 +107,56 @@ impl Check {
     }
 }
 
+/// Filters of a list's query string, read leniently: each bad value is named (for the page to
+/// show) and left out, so the list still renders with the others.
+#[derive(Default)]
+pub struct Lenient(pub Vec<FieldError>);
+
+impl Lenient {
+    /// An id; with `known` (a tree as (id, parent) pairs), one of its ids.
+    pub fn id(&mut self, field: &'static str, s: &str, known: Option<&[(i64, Option<i64>)]>) -> Option<i64> {
+        let v = s.trim();
+        if v.is_empty() {
+            return None;
+        }
+        let id = v.parse::<i64>().ok().filter(|i| known.is_none_or(|k| k.iter().any(|(x, _)| x == i)));
+        if id.is_none() {
+            self.0.push(FieldError::new(field, "err.choice"));
+        }
+        id
+    }
+
+    /// A code, read by `from_code`.
+    pub fn code<T>(&mut self, field: &'static str, s: &str, from_code: impl Fn(&str) -> Option<T>) -> Option<T> {
+        let v = s.trim();
+        if v.is_empty() {
+            return None;
+        }
+        let code = from_code(v);
+        if code.is_none() {
+            self.0.push(FieldError::new(field, "err.choice"));
+        }
+        code
+    }
+
+    /// A period of dates (YYYY-MM-DD, inclusive); an end before the start is named on `to`
+    /// and dropped.
+    pub fn period(&mut self, from: &str, to: &str) -> (Option<chrono::NaiveDate>, Option<chrono::NaiveDate>) {
+        let mut date = |field: &'static str, s: &str| crate::app::pages::parse_date(field, s).unwrap_or_else(|e| {
+            self.0.push(e);
+            None
+        });
+        let (from, to) = (date("from", from), date("to", to));
+        match (from, to) {
+            (Some(f), Some(t)) if t < f => {
+                self.0.push(FieldError::new("to", "err.period"));
+                (from, None)
+            }
+            _ => (from, to),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -121,6 +171,16 @@ mod tests {
 
     impl ListFields for Ticks {
         const LISTS: &'static [&'static str] = &["ids"];
+    }
+
+    #[test]
+    fn lenient_filters_name_what_they_leave_out() {
+        let tree = [(1, None), (2, Some(1))];
+        let mut l = Lenient::default();
+        assert_eq!((l.id("group", " 2 ", Some(&tree)), l.id("place", "9", Some(&tree)), l.id("member", "", None)), (Some(2), None, None));
+        assert_eq!(l.code("kind", "x", |c| (c == "home").then_some(1)), None);
+        assert_eq!(l.period("2022-03-05", "2022-03-01"), (chrono::NaiveDate::from_ymd_opt(2022, 3, 5), None));
+        assert_eq!(l.0.iter().map(|e| e.field).collect::<Vec<_>>(), ["place", "kind", "to"]);
     }
 
     #[test]

@@ -55,13 +55,6 @@ impl Choices {
         })
     }
 
-    /// A group and its 小组, or a place and the places below it.
-    fn with_children(id: i64, parents: impl Iterator<Item = (i64, Option<i64>)> + Clone) -> Vec<i64> {
-        let mut ids = vec![id];
-        ids.extend(parents.filter(|(_, parent)| *parent == Some(id)).map(|(child, _)| child));
-        ids
-    }
-
     /// Checks that the member's sector, place and groups belong to this committee.
     fn check(&self, d: &MemberData, check: &mut Check) {
         if !self.sectors.iter().any(|s| s.id == d.sector_id) {
@@ -105,8 +98,8 @@ impl MemberQuery {
         };
         Ok(MemberFilter {
             sector_id: id("sector", &self.sector)?,
-            group_ids: id("group", &self.group)?.map(|g| Choices::with_children(g, choices.groups.iter().map(|x| (x.id, x.parent_id)))),
-            place_ids: id("place", &self.place)?.map(|p| Choices::with_children(p, choices.places.iter().map(|x| (x.id, x.parent_id)))),
+            group_ids: id("group", &self.group)?.map(|g| structure::with_below(g, &choices.groups.iter().map(|x| (x.id, x.parent_id)).collect::<Vec<_>>())),
+            place_ids: id("place", &self.place)?.map(|p| structure::with_below(p, &choices.places.iter().map(|x| (x.id, x.parent_id)).collect::<Vec<_>>())),
             position: match self.position.trim() {
                 "" => None,
                 p => Some(Position::from_code(p).ok_or(FieldError::new("position", "err.choice"))?),

@@ -278,6 +278,18 @@ async fn update_retired<E: EntityTrait>(
     Ok(res.rows_affected)
 }
 
+/// `id` and every entry below it in a tree given as (id, parent) pairs.
+pub fn with_below(id: i64, tree: &[(i64, Option<i64>)]) -> Vec<i64> {
+    let mut out = vec![id];
+    let mut i = 0;
+    while i < out.len() {
+        let parent = out[i];
+        out.extend(tree.iter().filter(|(c, p)| *p == Some(parent) && !out.contains(c)).map(|(c, _)| *c).collect::<Vec<_>>());
+        i += 1;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

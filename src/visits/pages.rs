@@ -13,15 +13,14 @@ use crate::app::audit::Who;
 use crate::app::auth::Actor;
 use crate::app::authz::{Action, Target, authorize, may};
 use crate::app::error::{AppError, AppResult, FieldError};
-use crate::app::forms::{FormErrors, ListForm};
-use crate::app::pages::parse_date;
+use crate::app::forms::{FormErrors, Lenient, ListForm};
 use crate::app::pagination::{PageQuery, PageRequest, Pager};
 use crate::app::shell::{Authed, Shell, html, local_time, redirect_with_flash, today};
 use crate::demands::pages::DemandScope;
 use crate::demands::public_pages::active_categories;
 use crate::org::members::{self, MemberFilter};
 use crate::org::model::Role;
-use crate::org::structure::{self, Place};
+use crate::org::structure::{self, Place, with_below};
 use crate::org::values::MemberStatus;
 use crate::proposals::pages::own_member;
 use crate::visits::model::{VisitChoices, VisitForm, VisitKind, WhomKind};
@@ -84,57 +83,18 @@ pub struct Parsed {
     pub member: Option<i64>,
 }
 
-/// `id` and every entry below it in a tree given as (id, parent) pairs.
-pub fn with_below(id: i64, tree: &[(i64, Option<i64>)]) -> Vec<i64> {
-    let mut out = vec![id];
-    let mut i = 0;
-    while i < out.len() {
-        let parent = out[i];
-        out.extend(tree.iter().filter(|(c, p)| *p == Some(parent) && !out.contains(c)).map(|(c, _)| *c).collect::<Vec<_>>());
-        i += 1;
-    }
-    out
-}
-
 impl VisitQuery {
     /// Checks every filter against the committee's groups and places; each bad one is named and
     /// left out.
     pub fn parse(&self, groups: &[(i64, Option<i64>)], places: &[(i64, Option<i64>)]) -> (Parsed, Vec<FieldError>) {
-        let mut errors = Vec::new();
-        let mut ok = |r: Result<Option<i64>, FieldError>| r.unwrap_or_else(|e| {
-            errors.push(e);
-            None
-        });
-        let id = |field: &'static str, s: &str, known: Option<&[(i64, Option<i64>)]>| -> Result<Option<i64>, FieldError> {
-            match s.trim() {
-                "" => Ok(None),
-                v => v.parse::<i64>().ok().filter(|i| known.is_none_or(|k| k.iter().any(|(x, _)| x == i))).map(Some).ok_or(FieldError::new(field, "err.choice")),
-            }
-        };
-        let group = ok(id("group", &self.group, Some(groups)));
-        let place = ok(id("place", &self.place, Some(places)));
-        let member = ok(id("member", &self.member, None));
-        let mut date = |field: &'static str, s: &str| parse_date(field, s).unwrap_or_else(|e| {
-            errors.push(e);
-            None
-        });
-        let from = date("from", &self.from);
-        let mut to = date("to", &self.to);
-        if let (Some(f), Some(t)) = (from, to)
-            && t < f
-        {
-            errors.push(FieldError::new("to", "err.period"));
-            to = None;
-        }
-        let kind = match self.kind.trim() {
-            "" => None,
-            k => VisitKind::from_code(k).or_else(|| {
-                errors.push(FieldError::new("kind", "err.choice"));
-                None
-            }),
-        };
+        let mut l = Lenient::default();
+        let group = l.id("group", &self.group, Some(groups));
+        let place = l.id("place", &self.place, Some(places));
+        let member = l.id("member", &self.member, None);
+        let (from, to) = l.period(&self.from, &self.to);
+        let kind = l.code("kind", &self.kind, VisitKind::from_code);
         let p = Parsed { from, to, kind, group_ids: group.map(|g| with_below(g, groups)), place_ids: place.map(|p| with_below(p, places)), member };
-        (p, errors)
+        (p, l.0)
     }
 
     /// The query without the page, for the pager.
