@@ -487,16 +487,19 @@ fn scoped(committee_id: i64, scope: ListScope, f: &ApiFilter) -> sea_orm::Select
     }
     if let Some(m) = f.to_rate {
         // Rated in the current round: the rating's round equals the proposal's re-handlings.
+        // Asked per proposal through ux_proposal_ratings (proposal_id, round, member_id): a
+        // NOT IN list would read every rating of the table for each answered proposal.
         let rated = sea_orm::sea_query::Query::select()
-            .column(rating::Column::ProposalId)
+            .expr(Expr::val(1))
             .from(rating::Entity)
-            .and_where(rating::Column::MemberId.eq(m))
+            .and_where(Expr::col((rating::Entity, rating::Column::ProposalId)).equals((proposal::Entity, proposal::Column::Id)))
             .and_where(Expr::col((rating::Entity, rating::Column::Round)).equals((proposal::Entity, proposal::Column::Rehandled)))
+            .and_where(Expr::col((rating::Entity, rating::Column::MemberId)).eq(m))
             .to_owned();
         q = q
             .filter(proposal::Column::State.eq(ProposalState::Answered.as_str()))
             .filter(proposal::Column::Id.in_subquery(signed_by(m)))
-            .filter(proposal::Column::Id.not_in_subquery(rated));
+            .filter(Expr::exists(rated).not());
     }
     if let Some(u) = f.unit_open {
         let parts_in = |states: &[model::PartState]| {
