@@ -237,15 +237,12 @@ pub async fn load(db: &impl ConnectionTrait, committee_id: i64, from: NaiveDate,
         return Ok(m);
     }
     let period = in_period(committee_id, from, to, scope);
-    let t = std::time::Instant::now();
     for (o, n) in outcomes(db, period.clone()).await? {
         m.add(o, n);
     }
-    eprintln!("TMP outcomes {:?}", t.elapsed());
     for (s, n) in latest_ratings(db, period).await? {
         m.add_ratings(s, n);
     }
-    eprintln!("TMP ratings {:?}", t.elapsed());
     Ok(m.with_rates())
 }
 
@@ -253,15 +250,20 @@ pub async fn load(db: &impl ConnectionTrait, committee_id: i64, from: NaiveDate,
 /// differs between the backends: SQLite keeps instants as RFC 3339 text.
 fn answered_on_time(backend: DbBackend) -> Expr {
     match backend {
-        DbBackend::Postgres => Expr::cust(r#"(("answered_at" AT TIME ZONE 'UTC') + INTERVAL '8 hours')::date <= "deadline""#),
-        _ => Expr::cust(r#"date("answered_at", '+8 hours') <= "deadline""#),
+        DbBackend::Postgres => Expr::cust(r#"(("proposals"."answered_at" AT TIME ZONE 'UTC') + INTERVAL '8 hours')::date <= "proposals"."deadline""#),
+        _ => Expr::cust(r#"date("proposals"."answered_at", '+8 hours') <= "proposals"."deadline""#),
     }
 }
 
 /// The proposals of `period` grouped by where they stand, with how many stand there.
 async fn outcomes(db: &impl ConnectionTrait, period: Condition) -> Result<Vec<(Outcome, u64)>, DbErr> {
     let flag = |c: Expr| Expr::case(c, 1).finally(0);
-    // The class of the first answering part in force (assignment order).
+    let filed = Expr::col((proposal::Entity, proposal::Column::Number)).is_not_null();
+    let answered = Expr::col((proposal::Entity, proposal::Column::AnsweredAt)).is_not_null();
+    // The class of the first answering part in force (assignment order), looked up through the
+    // parts' index for the filed and answered proposals only. A subquery per row rather than a
+    // join: PostgreSQL estimates a period newer than its statistics at one row, and nested a
+    // join's aggregate of the period's parts inside the loop over its proposals (quadratic).
     let first_class = Query::select()
         .column((part::Entity, part::Column::Class))
         .from(part::Entity)
@@ -272,12 +274,13 @@ async fn outcomes(db: &impl ConnectionTrait, period: Condition) -> Result<Vec<(O
         .order_by((part::Entity, part::Column::Id), Order::Asc)
         .limit(1)
         .to_owned();
+    let class = Expr::case(filed.clone().and(answered.clone()), Expr::SubQuery(None, Box::new(first_class.into()))).finally(Expr::null());
     let each = Query::select()
         .expr_as(Expr::col((proposal::Entity, proposal::Column::State)), "state")
-        .expr_as(flag(Expr::col((proposal::Entity, proposal::Column::Number)).is_not_null()), "filed")
-        .expr_as(flag(Expr::col((proposal::Entity, proposal::Column::AnsweredAt)).is_not_null()), "answered")
+        .expr_as(flag(filed), "filed")
+        .expr_as(flag(answered), "answered")
         .expr_as(flag(answered_on_time(db.get_database_backend())), "on_time")
-        .expr_as(Expr::SubQuery(None, Box::new(first_class.into())), "class")
+        .expr_as(class, "class")
         .from(proposal::Entity)
         .cond_where(period)
         .to_owned();
