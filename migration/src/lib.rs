@@ -12,6 +12,9 @@ mod m20261126_000007_studio_list_index;
 mod m20261127_000008_proposal_follow_up;
 mod m20261127_000009_visits;
 mod m20261127_000010_activities;
+mod m20261127_000011_research_reports;
+mod m20261127_000012_liaison;
+mod m20261127_000013_projects;
 mod util;
 
 pub struct Migrator;
@@ -30,6 +33,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000008_proposal_follow_up::Migration),
             Box::new(m20261127_000009_visits::Migration),
             Box::new(m20261127_000010_activities::Migration),
+            Box::new(m20261127_000011_research_reports::Migration),
+            Box::new(m20261127_000012_liaison::Migration),
+            Box::new(m20261127_000013_projects::Migration),
         ]
     }
 }

@@ -110,4 +110,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(crate::proposals::api::router())
         .merge(crate::visits::api::router())
         .merge(crate::activities::api::router())
+        .merge(crate::liaison::api::router())
+        .merge(crate::projects::api::router())
+        .merge(crate::research::api::router())
 }

@@ -55,6 +55,24 @@ pub enum Action {
     ViewActivities,
     /// Create and edit activities, keep their roll and decide leave.
     ManageActivities,
+    /// See the committee's liaison targets (联系点) and their contact logs.
+    ViewLiaison,
+    /// Create liaison targets, assign leaders and members, change their status.
+    ManageLiaison,
+    /// Write in a liaison target's contact log (the page checks the writer is assigned, staff for anyone).
+    LogLiaisonContact,
+    /// See the projects members introduced (项目).
+    ViewProjects,
+    /// Record a project and its yearly figures (the page checks a member edits only their own).
+    RecordProjects,
+    /// See the committee's research reports (调研报告).
+    ViewResearchReports,
+    /// Write a research report (the page checks a member edits only their own).
+    WriteResearchReports,
+    /// Record where a research report went and what came of it (adopted, instructed).
+    RecordResearchOutcomes,
+    /// Read the shared items of the committees in one's tree (信息互通).
+    ViewExchange,
 }
 
 /// The committee an object belongs to, with that committee's ancestors (parent first), so the
@@ -99,6 +117,12 @@ pub fn may(actor: &Actor, action: Action, target: &Target) -> bool {
         Action::RecordVisits => own && matches!(role, Admin | Staff | Leader | Member),
         Action::ViewActivities => own && matches!(role, Admin | Staff | Leader | Member),
         Action::ManageActivities => own && matches!(role, Admin | Staff),
+        Action::ViewLiaison | Action::LogLiaisonContact => own && matches!(role, Admin | Staff | Leader | Member),
+        Action::ManageLiaison => own && matches!(role, Admin | Staff),
+        Action::ViewProjects | Action::RecordProjects => own && matches!(role, Admin | Staff | Leader | Member),
+        Action::ViewResearchReports | Action::WriteResearchReports => own && matches!(role, Admin | Staff | Leader | Member),
+        Action::RecordResearchOutcomes => own && matches!(role, Admin | Staff),
+        Action::ViewExchange => own && matches!(role, Admin | Staff | Leader | Member),
     }
 }
 
@@ -162,6 +186,15 @@ mod tests {
             (RecordVisits, "ATLM", "", ""),
             (ViewActivities, "ATLM", "", ""),
             (ManageActivities, "AT", "", ""),
+            (ViewLiaison, "ATLM", "", ""),
+            (ManageLiaison, "AT", "", ""),
+            (LogLiaisonContact, "ATLM", "", ""),
+            (ViewProjects, "ATLM", "", ""),
+            (RecordProjects, "ATLM", "", ""),
+            (ViewResearchReports, "ATLM", "", ""),
+            (WriteResearchReports, "ATLM", "", ""),
+            (RecordResearchOutcomes, "AT", "", ""),
+            (ViewExchange, "ATLM", "", ""),
         ];
         let own = Target { committee_id: 10, ancestors: &[1] };
         let child = Target { committee_id: 20, ancestors: &[10, 1] };

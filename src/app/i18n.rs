@@ -46,7 +46,14 @@ impl Lang {
 }
 
 static TABLE: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> =
-    LazyLock::new(|| MESSAGES.iter().map(|(k, zh, en)| (*k, (*zh, *en))).collect());
+    LazyLock::new(|| all_messages().map(|(k, zh, en)| (*k, (*zh, *en))).collect());
+
+/// Every string: the core's table and the tables the newer areas keep in their own folders.
+pub fn all_messages() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
+    [MESSAGES, crate::liaison::i18n::MESSAGES, crate::projects::i18n::MESSAGES, crate::research::i18n::MESSAGES, crate::exchange::MESSAGES]
+        .into_iter()
+        .flatten()
+}
 
 /// (key, 中文, English)
 pub const MESSAGES: &[(&str, &str, &str)] = &[
@@ -774,6 +781,10 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("err.month", "月份格式应为 YYYY-MM", "Months are written YYYY-MM"),
     // 活动 pages
     ("nav.activities", "活动", "Activities"),
+    ("nav.liaison", "联系点", "Liaison"),
+    ("nav.projects", "项目", "Projects"),
+    ("nav.research", "调研报告", "Research reports"),
+    ("nav.exchange", "信息互通", "Exchange"),
     ("activity.new", "登记活动", "New activity"),
     ("activity.edit", "修改活动", "Edit activity"),
     ("activity.none", "暂无活动", "No activities yet"),
@@ -850,8 +861,8 @@ mod tests {
 
     #[test]
     fn keys_are_unique_and_translated() {
-        assert_eq!(TABLE.len(), MESSAGES.len(), "duplicate keys");
-        for (k, zh, en) in MESSAGES {
+        assert_eq!(TABLE.len(), all_messages().count(), "duplicate keys");
+        for (k, zh, en) in all_messages() {
             assert!(!zh.is_empty() && !en.is_empty(), "{k}");
         }
         assert_eq!(Lang::Zh.t("nav.home"), "首页");

@@ -61,7 +61,7 @@ impl Shell {
 
 fn nav_for(actor: &Actor, path: &str) -> Vec<NavItem> {
     let own = Target::own(actor);
-    let entries: [(&str, &str, Option<Action>); 12] = [
+    let entries: [(&str, &str, Option<Action>); 16] = [
         ("/", "nav.home", None),
         ("/demands", "nav.demands", Some(Action::ViewDemands)),
         ("/proposals", "nav.proposals", Some(Action::ViewProposals)),
@@ -69,6 +69,10 @@ fn nav_for(actor: &Actor, path: &str) -> Vec<NavItem> {
         ("/receptions", "nav.receptions", Some(Action::ViewStudios)),
         ("/visits", "nav.visits", Some(Action::ViewVisits)),
         ("/activities", "nav.activities", Some(Action::ViewActivities)),
+        ("/liaison", "nav.liaison", Some(Action::ViewLiaison)),
+        ("/projects", "nav.projects", Some(Action::ViewProjects)),
+        ("/research-reports", "nav.research", Some(Action::ViewResearchReports)),
+        ("/exchange", "nav.exchange", Some(Action::ViewExchange)),
         ("/members", "nav.members", Some(Action::ViewMembers)),
         ("/org/sectors", "nav.catalogs", Some(Action::ManageCatalogs)),
         ("/users", "nav.users", Some(Action::ViewUsers)),
@@ -130,7 +134,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Authed {
 /// Flash messages travel in a cookie as `ok:KEY` or `err:KEY`; only known keys are shown.
 fn parse_flash(v: &str) -> Option<Flash> {
     let (kind, key) = v.split_once(':')?;
-    let key = crate::app::i18n::MESSAGES.iter().find(|(k, _, _)| *k == key && k.starts_with("flash."))?.0;
+    let key = crate::app::i18n::all_messages().find(|(k, _, _)| *k == key && k.starts_with("flash."))?.0;
     Some(Flash { ok: kind == "ok", key })
 }
 
@@ -216,12 +220,12 @@ mod tests {
     #[test]
     fn navigation_fits_the_role() {
         let hrefs = |r| nav_for(&actor(r), "/users").into_iter().map(|n| n.href).collect::<Vec<_>>();
-        assert_eq!(hrefs(Role::Admin), ["/", "/demands", "/proposals", "/studios", "/receptions", "/visits", "/activities", "/members", "/org/sectors", "/users", "/committees"]);
-        assert_eq!(hrefs(Role::Staff), ["/", "/demands", "/proposals", "/studios", "/receptions", "/visits", "/activities", "/members", "/org/sectors"]);
-        assert_eq!(hrefs(Role::Leader), ["/", "/demands", "/proposals", "/studios", "/receptions", "/visits", "/activities", "/members"]);
+        assert_eq!(hrefs(Role::Admin), ["/", "/demands", "/proposals", "/studios", "/receptions", "/visits", "/activities", "/liaison", "/projects", "/research-reports", "/exchange", "/members", "/org/sectors", "/users", "/committees"]);
+        assert_eq!(hrefs(Role::Staff), ["/", "/demands", "/proposals", "/studios", "/receptions", "/visits", "/activities", "/liaison", "/projects", "/research-reports", "/exchange", "/members", "/org/sectors"]);
+        assert_eq!(hrefs(Role::Leader), ["/", "/demands", "/proposals", "/studios", "/receptions", "/visits", "/activities", "/liaison", "/projects", "/research-reports", "/exchange", "/members"]);
         assert_eq!(hrefs(Role::Unit), ["/", "/demands", "/proposals", "/members"]);
         assert_eq!(hrefs(Role::Auditor), ["/", "/audit"]);
-        assert_eq!(hrefs(Role::Member), ["/", "/demands", "/proposals", "/studios", "/receptions", "/visits", "/activities", "/members"]);
+        assert_eq!(hrefs(Role::Member), ["/", "/demands", "/proposals", "/studios", "/receptions", "/visits", "/activities", "/liaison", "/projects", "/research-reports", "/exchange", "/members"]);
         assert!(nav_for(&actor(Role::Member), "/visits/field-days").iter().any(|n| n.href == "/visits" && n.active));
         assert!(nav_for(&actor(Role::Admin), "/users").iter().any(|n| n.href == "/users" && n.active));
     }

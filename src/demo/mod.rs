@@ -2,8 +2,11 @@
 //! with one account per role. Later areas extend it with generated records; names of people
 //! are never taken from the source article.
 mod activities;
+mod liaison;
 mod org;
+mod projects;
 mod proposals;
+mod research;
 mod studios;
 mod visits;
 
@@ -97,6 +100,9 @@ pub async fn load(db: &DatabaseConnection, password: Option<String>) -> AppResul
     proposals::load(&txn, ctx).await?;
     visits::load(&txn, id_of(DEMO_CODE), &staff).await?;
     activities::load(&txn, id_of(DEMO_CODE), &demo_org.member_ids, &staff).await?;
+    research::load(&txn, id_of(DEMO_CODE), &demo_org.member_ids, &staff).await?;
+    liaison::load(&txn, id_of(DEMO_CODE), &demo_org.member_ids, &staff).await?;
+    projects::load(&txn, id_of(DEMO_CODE), &demo_org.member_ids, &staff).await?;
     let who = Who::anonymous(Some(id_of(DEMO_CODE)), "demo", "-");
     audit::record(&txn, &who, "create", "committee", id_of(DEMO_CODE), "载入演示数据").await?;
     txn.commit().await?;

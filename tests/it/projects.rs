@@ -1,0 +1,1 @@
+//! Integration tests of this area (filled in by the area).
