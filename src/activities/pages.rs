@@ -139,6 +139,7 @@ struct ListPage {
     totals: ActivityTotals,
     funds: String,
     kinds: Vec<(&'static str, &'static str)>,
+    choices: structure::FilterChoices,
     can_manage: bool,
     errors: FormErrors,
 }
@@ -159,6 +160,7 @@ pub async fn list(State(state): State<AppState>, a: Authed, Query(q): Query<Acti
         kinds: kinds(&shell),
         pager: Pager::new(page, total, q.query_string()),
         funds: yuan(totals.assistance_fen),
+        choices: structure::filter_choices(&state.db, cid).await?,
         can_manage: may(&a.actor, Action::ManageActivities, &Target::own(&a.actor)),
         shell,
         q,

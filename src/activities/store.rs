@@ -413,3 +413,26 @@ pub async fn of_member(db: &impl ConnectionTrait, committee_id: i64, member_id: 
         .await?;
     Ok(list.into_iter().map(|a| (a.clone(), mine[&a.id])).collect())
 }
+
+/// The shared activities of these committees, newest first, for the exchange feed.
+pub async fn shared(db: &impl ConnectionTrait, committee_ids: &[i64], limit: u64) -> Result<Vec<crate::exchange::SharedItem>, DbErr> {
+    let rows = activity::Entity::find()
+        .filter(activity::Column::CommitteeId.is_in(committee_ids.to_vec()))
+        .filter(activity::Column::Shared.eq(true))
+        .order_by_desc(activity::Column::OnDate)
+        .order_by_desc(activity::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|a| crate::exchange::SharedItem {
+            committee_id: a.committee_id,
+            kind_key: "nav.activities",
+            summary: crate::exchange::summary_of(&a.description, &a.title),
+            title: a.title,
+            on_date: a.on_date,
+            href: format!("/activities/{}", a.id),
+        })
+        .collect())
+}

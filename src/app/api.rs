@@ -113,4 +113,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(crate::liaison::api::router())
         .merge(crate::projects::api::router())
         .merge(crate::research::api::router())
+        .merge(crate::exchange::api::router())
 }

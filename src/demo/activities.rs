@@ -24,7 +24,7 @@ type Plan = (ActivityKind, String, NaiveDate, i32, i32, i32, i64, &'static str, 
 
 fn plans() -> Vec<Plan> {
     let mut out: Vec<Plan> = Vec::new();
-    let topics = ["学习全国两会精神", "学习《政协委员履职评价办法》", "委员履职能力培训", "提案撰写培训", "社情民意信息写作培训", "与雨湖区政协交流座谈"];
+    let topics = ["学习全国两会精神", "学习《政协委员履职评价办法》", "委员履职能力培训", "提案撰写培训", "社情民意信息写作培训", "与韶山市政协交流座谈"];
     for k in 0..30 {
         let kind = match k % 6 {
             0 | 1 => ActivityKind::Study,
@@ -51,6 +51,14 @@ pub async fn load(txn: &DatabaseTransaction, committee_id: i64, members: &[i64],
         let mut who: Vec<i64> = members.to_vec();
         who.shuffle(&mut rng);
         who.truncate(invited.min(members.len()));
+        // The assistance rounds and the epidemic volunteering are shared with the committees
+        // of the tree (信息互通), with what they did as the summary the others read.
+        let shared = kind == ActivityKind::Assistance || volunteers > 100;
+        let description = match kind {
+            ActivityKind::Assistance => format!("走访慰问困难群众{households}户，发放慰问金{yuan}元。"),
+            _ if shared => format!("组织志愿者{volunteers}名，为社区、学校募集和分发{items}{count}个。"),
+            _ => String::new(),
+        };
         let input = ActivityInput {
             kind,
             title,
@@ -60,7 +68,7 @@ pub async fn load(txn: &DatabaseTransaction, committee_id: i64, members: &[i64],
             end_date: on,
             place_id: None,
             address: String::new(),
-            description: String::new(),
+            description,
             people_served: served,
             volunteers,
             households,
@@ -68,7 +76,7 @@ pub async fn load(txn: &DatabaseTransaction, committee_id: i64, members: &[i64],
             items_given: items.into(),
             items_count: count,
             participant_ids: who.clone(),
-            shared: kind == ActivityKind::Assistance,
+            shared,
         };
         let at = on.and_hms_opt(9, 0, 0).expect("valid time").and_utc() - Duration::hours(8);
         let a = store::insert(txn, committee_id, &input, staff, at).await?;
@@ -91,6 +99,45 @@ pub async fn load(txn: &DatabaseTransaction, committee_id: i64, members: &[i64],
             }
             row.update(txn).await?;
         }
+    }
+    Ok(())
+}
+
+/// What the city committee and the neighbouring district shared with the tree, so that the
+/// exchange feed shows more than the demo committee's own items.
+const NEIGHBOURS: [(&str, ActivityKind, &str, &str, (u32, u32)); 5] = [
+    ("xiangtan", ActivityKind::Training, "全市基层政协工作交流会", "交流各县市区政协委员工作室建设和“请你来协商”经验，各区政协作典型发言。", (3, 10)),
+    ("xiangtan", ActivityKind::Inspection, "市政协视察乡村振兴重点项目", "视察昭山示范区、湘潭县乡村振兴项目，提出加强产业联农带农机制的建议。", (4, 8)),
+    ("shaoshan", ActivityKind::Volunteering, "韶山市政协委员进社区志愿服务", "组织委员志愿者参与文明城市创建，清理小区楼道杂物，宣传垃圾分类。", (2, 26)),
+    ("shaoshan", ActivityKind::Study, "韶山市政协委员学习培训班", "新一届委员履职能力培训，学习政协章程和提案撰写方法。", (1, 14)),
+    ("shaoshan", ActivityKind::Assistance, "韶山市政协春节走访慰问", "走访慰问困难群众120户，发放慰问金8万元。", (1, 24)),
+];
+
+/// Loads the neighbours' shared activities (no participants: only their summaries are read here).
+pub async fn load_neighbours(txn: &DatabaseTransaction, committee_of: impl Fn(&str) -> i64) -> Result<(), DbErr> {
+    for (code, kind, title, description, (m, d)) in NEIGHBOURS {
+        let committee_id = committee_of(code);
+        let input = ActivityInput {
+            kind,
+            title: title.into(),
+            organiser: String::new(),
+            group_id: None,
+            on_date: day(m, d),
+            end_date: day(m, d),
+            place_id: None,
+            address: String::new(),
+            description: description.into(),
+            people_served: 0,
+            volunteers: 0,
+            households: 0,
+            funds_fen: 0,
+            items_given: String::new(),
+            items_count: 0,
+            participant_ids: Vec::new(),
+            shared: true,
+        };
+        let at = day(m, d).and_hms_opt(1, 0, 0).expect("valid time").and_utc();
+        store::insert(txn, committee_id, &input, &Who::anonymous(Some(committee_id), "demo", "-"), at).await?;
     }
     Ok(())
 }

@@ -70,6 +70,12 @@ pub async fn load(db: &DatabaseConnection, password: Option<String>) -> AppResul
         parent = Some(c.id);
         ids.push((c.code.clone(), c.id));
     }
+    // A neighbouring district under the same city, with no accounts: it shares items with the
+    // tree (信息互通) and shows the city committee more than one child.
+    let city = ids.iter().find(|(c, _)| c == "xiangtan").map(|(_, id)| *id);
+    let shaoshan = CommitteeCode::parse("shaoshan").expect("demo codes are valid");
+    let c = store::insert_committee(&txn, NewCommittee { code: shaoshan, name: "韶山市政协".into(), level: CommitteeLevel::County, parent_id: city }).await?;
+    ids.push((c.code.clone(), c.id));
     let id_of = |code: &str| ids.iter().find(|(c, _)| c == code).map(|(_, id)| *id).expect("demo committee exists");
     let mut printed = Vec::new();
     for (code, username, display_name, role, unit) in ACCOUNTS {
@@ -100,6 +106,7 @@ pub async fn load(db: &DatabaseConnection, password: Option<String>) -> AppResul
     proposals::load(&txn, ctx).await?;
     visits::load(&txn, id_of(DEMO_CODE), &staff).await?;
     activities::load(&txn, id_of(DEMO_CODE), &demo_org.member_ids, &staff).await?;
+    activities::load_neighbours(&txn, id_of).await?;
     research::load(&txn, id_of(DEMO_CODE), &demo_org.member_ids, &staff).await?;
     liaison::load(&txn, id_of(DEMO_CODE), &demo_org.member_ids, &staff).await?;
     projects::load(&txn, id_of(DEMO_CODE), &demo_org.member_ids, &staff).await?;

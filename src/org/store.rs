@@ -168,6 +168,23 @@ pub async fn children(db: &impl ConnectionTrait, id: i64) -> Result<Vec<Committe
         .await
 }
 
+/// Every committee of `id`'s tree: its topmost ancestor and everything below it (信息互通 reads
+/// across the tree). Breadth-first, the root first.
+pub async fn tree(db: &impl ConnectionTrait, id: i64) -> Result<Vec<Committee>, sea_orm::DbErr> {
+    let root = ancestors(db, id).await?.last().copied().unwrap_or(id);
+    let mut out: Vec<Committee> = find_committee(db, root).await?.into_iter().collect();
+    let mut next = 0;
+    while next < out.len() {
+        for c in children(db, out[next].id).await? {
+            if !out.iter().any(|o| o.id == c.id) {
+                out.push(c);
+            }
+        }
+        next += 1;
+    }
+    Ok(out)
+}
+
 pub struct NewCommittee {
     pub code: CommitteeCode,
     pub name: String,

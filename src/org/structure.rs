@@ -290,9 +290,45 @@ pub fn with_below(id: i64, tree: &[(i64, Option<i64>)]) -> Vec<i64> {
     out
 }
 
+/// Choices as an indented list: each top entry followed by the entries below it.
+pub fn indented(entries: impl IntoIterator<Item = (i64, Option<i64>, String)>) -> Vec<(i64, String)> {
+    let all: Vec<(i64, Option<i64>, String)> = entries.into_iter().collect();
+    let mut out = Vec::new();
+    for (id, parent, name) in &all {
+        if parent.is_some_and(|p| all.iter().any(|(x, _, _)| *x == p)) {
+            continue;
+        }
+        out.push((*id, name.clone()));
+        out.extend(all.iter().filter(|(_, p, _)| *p == Some(*id)).map(|(c, _, n)| (*c, format!("　{n}"))));
+    }
+    out
+}
+
+/// What a list page's filters offer: active groups and places (indented under their parents)
+/// and the members in office, each as (id, label).
+pub struct FilterChoices {
+    pub groups: Vec<(i64, String)>,
+    pub places: Vec<(i64, String)>,
+    pub members: Vec<(i64, String)>,
+}
+
+pub async fn filter_choices(db: &impl ConnectionTrait, committee_id: i64) -> Result<FilterChoices, DbErr> {
+    let groups = indented(groups(db, committee_id).await?.into_iter().filter(|g| !g.retired).map(|g| (g.id, g.parent_id, g.name)));
+    let places = indented(places(db, committee_id).await?.into_iter().filter(|p| !p.retired).map(|p| (p.id, p.parent_id, p.name)));
+    let f = crate::org::members::MemberFilter { status: Some(crate::org::values::MemberStatus::InOffice), ..Default::default() };
+    let members = crate::org::members::all(db, committee_id, &f).await?.into_iter().map(|m| (m.id, m.name)).collect();
+    Ok(FilterChoices { groups, places, members })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn places_and_groups_are_listed_with_what_lies_below() {
+        let list = indented([(2, Some(1), "向阳社区".to_string()), (1, None, "书院路街道".into()), (3, None, "荷塘街道".into())]);
+        assert_eq!(list, vec![(1, "书院路街道".to_string()), (2, "　向阳社区".into()), (3, "荷塘街道".into())]);
+    }
 
     #[test]
     fn place_kinds_from_names() {

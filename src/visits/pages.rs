@@ -126,19 +126,6 @@ pub async fn trees(state: &AppState, committee_id: i64) -> AppResult<(Vec<(i64, 
     Ok((groups, places))
 }
 
-/// Choices as an indented list: each top entry followed by the entries below it.
-fn indented(entries: impl IntoIterator<Item = (i64, Option<i64>, String)>) -> Vec<(i64, String)> {
-    let all: Vec<(i64, Option<i64>, String)> = entries.into_iter().collect();
-    let mut out = Vec::new();
-    for (id, parent, name) in &all {
-        if parent.is_some_and(|p| all.iter().any(|(x, _, _)| *x == p)) {
-            continue;
-        }
-        out.push((*id, name.clone()));
-        out.extend(all.iter().filter(|(_, p, _)| *p == Some(*id)).map(|(c, _, n)| (*c, format!("　{n}"))));
-    }
-    out
-}
 
 /// The i18n key of a visit kind or whom code as stored.
 fn kind_key(code: &str) -> String {
@@ -233,20 +220,19 @@ pub async fn list(State(state): State<AppState>, a: Authed, Query(q): Query<Visi
     let viewer = Viewer::of(&state, &a.actor).await?;
     let shell = a.ctx.shell;
     let rows = visit_rows(&state, &shell, &viewer, cid, &list).await?;
-    let groups = indented(structure::groups(&state.db, cid).await?.into_iter().filter(|g| !g.retired).map(|g| (g.id, g.parent_id, g.name)));
-    let places = indented(structure::places(&state.db, cid).await?.into_iter().filter(|p| !p.retired).map(|p| (p.id, p.parent_id, p.name)));
+    let choices = structure::filter_choices(&state.db, cid).await?;
     let page = ListPage {
         errors: FormErrors::new(shell.lang, &errors),
         kinds: kinds(&shell),
         pager: Pager::new(page, total, q.query_string()),
-        members: in_office(&state, cid).await?,
+        members: choices.members,
         can_record: may(&a.actor, Action::RecordVisits, &Target::own(&a.actor)),
         shell,
         rows,
         q,
         totals,
-        groups,
-        places,
+        groups: choices.groups,
+        places: choices.places,
     };
     html(&page)
 }
@@ -462,12 +448,6 @@ mod tests {
         assert_eq!(fields, ["group", "place", "member", "to", "kind"]);
         assert_eq!(p, Parsed { from: NaiveDate::from_ymd_opt(2022, 3, 31), ..Default::default() }, "bad filters are left out");
         assert_eq!(q.query_string(), "from=2022-01-01&to=2022-03-31&kind=home&group=1&place=11&member=7");
-    }
-
-    #[test]
-    fn places_and_groups_are_listed_with_what_lies_below() {
-        let list = indented([(2, Some(1), "向阳社区".to_string()), (1, None, "书院路街道".into()), (3, None, "荷塘街道".into())]);
-        assert_eq!(list, vec![(1, "书院路街道".to_string()), (2, "　向阳社区".into()), (3, "荷塘街道".into())]);
     }
 
     #[test]

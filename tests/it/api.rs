@@ -40,11 +40,11 @@ async fn collections_have_items_and_total() {
     let t = app.token("xiangtan-admin").await;
     let c = app.client();
     let body = c.get_bearer("/api/v1/committees", &t).await.json();
-    assert_eq!(body["total"], 2);
+    assert_eq!(body["total"], 3);
     let codes: Vec<_> = body["items"].as_array().unwrap().iter().map(|i| i["code"].as_str().unwrap().to_string()).collect();
-    assert_eq!(codes, ["xiangtan", "yuetang"]);
+    assert_eq!(codes, ["xiangtan", "yuetang", "shaoshan"]);
     let page2 = c.get_bearer("/api/v1/committees?page=2&per_page=1", &t).await.json();
-    assert_eq!((page2["total"].as_u64(), page2["items"][0]["code"].as_str()), (Some(2), Some("yuetang")));
+    assert_eq!((page2["total"].as_u64(), page2["items"][0]["code"].as_str()), (Some(3), Some("yuetang")));
     let bad = c.get_bearer("/api/v1/committees?per_page=500", &t).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(bad.json()["fields"][0]["field"], "per_page");

@@ -9,6 +9,7 @@ mod activity_pages;
 mod api;
 mod auth;
 mod demands;
+mod exchange;
 mod foundation;
 mod liaison;
 mod members;

@@ -137,9 +137,9 @@ async fn the_auditor_filters_the_log() {
 #[tokio::test]
 async fn the_demo_loads_once() {
     let app = TestApp::demo().await;
-    assert_eq!(app.count("committees").await, 3);
+    assert_eq!(app.count("committees").await, 4, "province, city, the district and its neighbour");
     assert!(xieshang::demo::load(&app.state.db, None).await.unwrap().is_none());
-    assert_eq!(app.count("committees").await, 3);
+    assert_eq!(app.count("committees").await, 4);
     for user in ["admin", "security", "auditor", "staff", "leader", "member", "unit", "xiangtan-admin"] {
         app.login(user).await;
     }
