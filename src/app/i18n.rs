@@ -781,6 +781,7 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("err.month", "月份格式应为 YYYY-MM", "Months are written YYYY-MM"),
     // 活动 pages
     ("nav.activities", "活动", "Activities"),
+    ("demand.from_visit", "来自走访", "Raised on the visit of"),
     ("nav.liaison", "联系点", "Liaison"),
     ("nav.projects", "项目", "Projects"),
     ("nav.research", "调研报告", "Research reports"),

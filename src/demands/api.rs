@@ -44,6 +44,8 @@ pub struct DemandDto {
     pub resolved_at: Option<chrono::DateTime<chrono::Utc>>,
     pub studio_id: Option<i64>,
     pub reception_id: Option<i64>,
+    /// The visit (走访) the demand was raised on.
+    pub visit_id: Option<i64>,
     /// "proposal", "opinion_report" or "research_topic" once converted.
     pub converted_kind: Option<String>,
     pub converted_id: Option<i64>,
@@ -71,6 +73,7 @@ fn dto(a: &Actor, d: Demand) -> DemandDto {
         resolved_at: d.resolved_at,
         studio_id: d.studio_id,
         reception_id: d.reception_id,
+        visit_id: d.visit_id,
         converted_kind: d.converted_kind,
         converted_id: d.converted_id,
     }

@@ -356,6 +356,8 @@ struct DetailPage {
     unit: String,
     place: String,
     studio: String,
+    /// The visit the demand was raised on (id, date), for those who may see visits.
+    visit: Option<(i64, String)>,
     reception: Option<(i64, String)>,
     channel: &'static str,
     phone: String,
@@ -409,6 +411,10 @@ async fn detail_page(state: &AppState, a: Authed, d: Demand, errors: &[FieldErro
         Some(r) => studios::find_reception(&state.db, cid, r).await?.map(|r| (r.id, r.held_on.to_string())),
         None => None,
     };
+    let visit = match d.visit_id {
+        Some(v) if may(&a.actor, Action::ViewVisits, &Target::own(&a.actor)) => crate::visits::store::find(&state.db, cid, v).await?.map(|v| (v.id, v.on_date.to_string())),
+        _ => None,
+    };
     let shell = a.ctx.shell;
     let photos = attachments::list(&state.db, store::ITEM_TYPE, d.id)
         .await?
@@ -423,6 +429,7 @@ async fn detail_page(state: &AppState, a: Authed, d: Demand, errors: &[FieldErro
         place: d.place_id.and_then(|p| places.iter().find(|x| x.id == p)).map(|p| p.name.clone()).unwrap_or_default(),
         studio,
         reception,
+        visit,
         channel: shell.t(&format!("demand.channel.{}", d.channel)),
         // Citizens' phones: staff and the assigned unit only (leaders and members see them masked).
         phone: if staff || a.actor.role == Role::Unit {

@@ -99,7 +99,14 @@ async fn a_member_logs_a_home_visit_whose_concerns_become_linked_demands() {
         assert!(page.text.contains(&format!(r#"<a href="/demands/{}"><code>{}</code></a>"#, d.id, d.code)), "linked on the visit");
         let shown = member.get(&format!("/demands/{}", d.id)).await;
         assert_eq!(shown.status, StatusCode::OK, "the member opens the demands of its visit");
+        assert!(shown.text.contains(&format!(r#"<dd id="demand-visit"><a href="/visits/{id}">{on}</a></dd>"#)), "the demand links back to its visit");
     }
+    let t = app.token("staff").await;
+    let dto = app.client().get_bearer(&format!("/api/v1/demands/{}", raised[0].id), &t).await.json();
+    assert_eq!(dto["visit_id"], id, "the API names the visit");
+    let unit = app.login("unit").await;
+    let assigned = unit.get(&format!("/demands/{}", raised[0].id)).await;
+    assert!(!assigned.text.contains("demand-visit"), "a unit, which may not see visits, gets no link (status {})", assigned.status);
     let list = member.get("/demands").await.text;
     assert!(raised.iter().all(|d| list.contains(&d.code)), "and finds them in its demand list");
     let staff = app.login("staff").await.get("/demands").await.text;
