@@ -4,6 +4,7 @@
 //! sessions, authorization, audit log, errors and the page shell).
 pub mod activities;
 pub mod app;
+pub mod consultations;
 pub mod demands;
 pub mod demo;
 pub mod exchange;
