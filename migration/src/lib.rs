@@ -15,6 +15,7 @@ mod m20261127_000010_activities;
 mod m20261127_000011_research_reports;
 mod m20261127_000012_liaison;
 mod m20261127_000013_projects;
+mod m20261127_000014_consultations;
 mod util;
 
 pub struct Migrator;
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000011_research_reports::Migration),
             Box::new(m20261127_000012_liaison::Migration),
             Box::new(m20261127_000013_projects::Migration),
+            Box::new(m20261127_000014_consultations::Migration),
         ]
     }
 }

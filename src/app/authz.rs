@@ -73,6 +73,16 @@ pub enum Action {
     RecordResearchOutcomes,
     /// Read the shared items of the committees in one's tree (信息互通).
     ViewExchange,
+    /// See consultations (a unit: the outcomes handed to it).
+    ViewConsultations,
+    /// Plan, prepare, hold and minute consultations; hand outcomes to units; check them.
+    ManageConsultations,
+    /// Approve or return the year's plan of consultations.
+    ApproveConsultationPlan,
+    /// Recommend a consultation topic (委员荐题).
+    SuggestTopics,
+    /// Post opinions and vote on statements in a consultation's online deliberation.
+    Deliberate,
 }
 
 /// The committee an object belongs to, with that committee's ancestors (parent first), so the
@@ -123,6 +133,11 @@ pub fn may(actor: &Actor, action: Action, target: &Target) -> bool {
         Action::ViewResearchReports | Action::WriteResearchReports => own && matches!(role, Admin | Staff | Leader | Member),
         Action::RecordResearchOutcomes => own && matches!(role, Admin | Staff),
         Action::ViewExchange => own && matches!(role, Admin | Staff | Leader | Member),
+        Action::ViewConsultations => own && matches!(role, Admin | Staff | Leader | Member | Unit),
+        Action::ManageConsultations => own && matches!(role, Admin | Staff),
+        Action::ApproveConsultationPlan => own && role == Leader,
+        Action::SuggestTopics => own && role == Member,
+        Action::Deliberate => own && matches!(role, Admin | Staff | Leader | Member),
     }
 }
 
@@ -195,6 +210,11 @@ mod tests {
             (WriteResearchReports, "ATLM", "", ""),
             (RecordResearchOutcomes, "AT", "", ""),
             (ViewExchange, "ATLM", "", ""),
+            (ViewConsultations, "ATLMN", "", ""),
+            (ManageConsultations, "AT", "", ""),
+            (ApproveConsultationPlan, "L", "", ""),
+            (SuggestTopics, "M", "", ""),
+            (Deliberate, "ATLM", "", ""),
         ];
         let own = Target { committee_id: 10, ancestors: &[1] };
         let child = Target { committee_id: 20, ancestors: &[10, 1] };

@@ -73,6 +73,7 @@ pub fn build(state: AppState) -> Router {
         .merge(crate::projects::router())
         .merge(crate::research::router())
         .merge(crate::exchange::router())
+        .merge(crate::consultations::router())
         .merge(api)
         .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi))
         .merge(ops::router())

@@ -8,6 +8,8 @@ mod activities;
 mod activity_pages;
 mod api;
 mod auth;
+mod consultations;
+mod deliberation;
 mod demands;
 mod exchange;
 mod foundation;

@@ -1,0 +1,1 @@
+//! Integration tests of the online deliberation (filled in by the deliberation part).
