@@ -215,6 +215,9 @@ struct FilePage {
     activity_rows: Option<Vec<crate::activities::pages::ActivityRow>>,
     /// The member's activity calendar, for the member itself.
     activity_feed: Option<String>,
+    /// The 调研报告 rows: the member's latest research reports, if the viewer may see them, and how many.
+    research_rows: Option<Vec<crate::research::pages::ReportRow>>,
+    research_total: u64,
 }
 
 pub async fn file(State(state): State<AppState>, a: Authed, Path(id): Path<i64>) -> AppResult<Response> {
@@ -226,6 +229,7 @@ pub async fn file(State(state): State<AppState>, a: Authed, Path(id): Path<i64>)
     let row = member_row(&m, &cats, groups.get(&m.id).map(Vec::as_slice).unwrap_or(&[]), may(&a.actor, Action::ViewMemberPhones, &own));
     let visits = crate::visits::pages::member_tab(&state, &a.actor, &a.ctx.shell, m.id).await?;
     let activity_rows = crate::activities::pages::member_tab(&state, &a.actor, &a.ctx.shell, m.id).await?;
+    let research = crate::research::pages::member_tab(&state, &a.actor, &a.ctx.shell, m.id).await?;
     let activity_feed = match m.user_id == Some(a.actor.user_id) {
         true => crate::org::store::find_committee(&state.db, a.actor.committee_id).await?.map(|c| format!("/c/{}/members/{}/activities.ics", c.code, m.id)),
         false => None,
@@ -233,6 +237,8 @@ pub async fn file(State(state): State<AppState>, a: Authed, Path(id): Path<i64>)
     html(&FilePage {
         activity_rows,
         activity_feed,
+        research_total: research.as_ref().map(|r| r.1).unwrap_or(0),
+        research_rows: research.map(|r| r.0),
         visit_total: visits.as_ref().map(|v| v.1).unwrap_or(0),
         visit_rows: visits.map(|v| v.0),
         shell: a.ctx.shell,
