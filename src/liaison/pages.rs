@@ -437,10 +437,14 @@ pub async fn detail(State(state): State<AppState>, a: Authed, Path(id): Path<i64
     detail_page(&state, a, t, assigned, None, &[]).await
 }
 
-/// Visits as options: "2022-03-02 · 书院路街道 · 张三".
-async fn visit_options(state: &AppState, shell: &Shell, actor: &Actor, visits: &[Visit]) -> AppResult<Vec<VisitOption>> {
+/// The liaison visits a contact on `on` may link as options ("2022-03-02 · 书院路街道 · 张三"):
+/// those an assignee of the target went on first, each part nearest the date first.
+async fn visit_options(state: &AppState, shell: &Shell, actor: &Actor, on: chrono::NaiveDate, assigned: &[i64]) -> AppResult<Vec<VisitOption>> {
+    let mut visits = store::visits_near(&state.db, actor.committee_id, on).await?;
+    let went = crate::visits::store::visitors_of(&state.db, &visits.iter().map(|v| v.id).collect::<Vec<_>>()).await?;
+    visits.sort_by_key(|v| !went.get(&v.id).is_some_and(|w| w.iter().any(|m| assigned.contains(m))));
     let viewer = VisitViewer::of(state, actor).await?;
-    let rows = visit_rows(state, shell, &viewer, actor.committee_id, visits).await?;
+    let rows = visit_rows(state, shell, &viewer, actor.committee_id, &visits).await?;
     Ok(rows.into_iter().map(|r| VisitOption { id: r.id, label: [r.on_date.to_string(), r.place, r.visitors].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" · ") }).collect())
 }
 
@@ -470,7 +474,7 @@ async fn detail_page(state: &AppState, a: Authed, t: Target, assigned: Vec<i64>,
     let f = f.unwrap_or_else(|| ContactForm { on_date: today().to_string(), member_ids: viewer.member.iter().map(i64::to_string).collect(), ..Default::default() });
     let on = chrono::NaiveDate::parse_from_str(f.on_date.trim(), "%Y-%m-%d").unwrap_or_else(|_| today());
     let shell = a.ctx.shell.clone();
-    let visit_options = visit_options(state, &shell, &a.actor, &store::visits_near(&state.db, cid, on).await?).await?;
+    let visit_options = visit_options(state, &shell, &a.actor, on, &assigned).await?;
     let linked = store::linked_visits(&state.db, cid, t.id).await?;
     let visits = visit_rows(state, &shell, &VisitViewer::of(state, &a.actor).await?, cid, &linked).await?;
     let page = DetailPage {
@@ -515,10 +519,9 @@ struct VisitOptionsPartial {
 /// the date changes).
 pub async fn visits_near(State(state): State<AppState>, a: Authed, Path(id): Path<i64>, Query(q): Query<NearQuery>) -> AppResult<Response> {
     authorize(&a.actor, Action::ViewLiaison, &Scope::own(&a.actor))?;
-    found(&state, &a.actor, id).await?;
+    let (_, assigned) = found(&state, &a.actor, id).await?;
     let on = chrono::NaiveDate::parse_from_str(q.on_date.trim(), "%Y-%m-%d").unwrap_or_else(|_| today());
-    let visits = store::visits_near(&state.db, a.actor.committee_id, on).await?;
     let shell = a.ctx.shell;
-    let visit_options = visit_options(&state, &shell, &a.actor, &visits).await?;
+    let visit_options = visit_options(&state, &shell, &a.actor, on, &assigned).await?;
     html(&VisitOptionsPartial { shell, visit_options, selected: String::new() })
 }

@@ -157,8 +157,13 @@ async fn only_assignees_and_staff_write_in_the_contact_log() {
         .post_form("/visits", &[("on_date", &today().to_string()), ("kind", "liaison"), ("whom_kind", "masses"), ("people", "4"), ("visitor_ids", &me), ("heard", "社区党员反映活动阵地面积不足")])
         .await;
     let visit_id = visit.location().rsplit('/').next().unwrap().to_string();
+    // A later liaison visit the same day by a member not assigned here.
+    let staff = app.login("staff").await;
+    let later = staff.post_form("/visits", &[("on_date", &today().to_string()), ("kind", "liaison"), ("whom_kind", "masses"), ("people", "2"), ("visitor_ids", &other), ("heard", "企业反映用工紧张")]).await;
+    assert_eq!(later.status, StatusCode::SEE_OTHER);
     let near = member.get(&format!("/liaison/{}/visits?on_date={}", site.id, today())).await;
-    assert!(near.text.contains(&format!(r#"value="{visit_id}""#)), "the visit is offered near its date");
+    let first = near.text.split(r#"<option value=""#).nth(2).unwrap().split('"').next().unwrap();
+    assert_eq!(first, visit_id, "the assignees' own visits come first");
     let far = member.get(&format!("/liaison/{}/visits?on_date={}", site.id, today() - chrono::Duration::days(31))).await;
     assert!(!far.text.contains(&format!(r#"value="{visit_id}""#)), "and not a month away");
     let res = member.post_form(&path, &[("on_date", &today().to_string()), ("member_ids", &me), ("note", "参加主题党日，听取党员意见"), ("visit_id", &visit_id)]).await;
@@ -173,7 +178,6 @@ async fn only_assignees_and_staff_write_in_the_contact_log() {
     assert!(page[page.find(r#"id="linked-visits""#).unwrap()..].contains(&format!(r#"href="/visits/{visit_id}""#)), "the visit is listed");
 
     // Staff log for anyone; a closed log takes nothing more.
-    let staff = app.login("staff").await;
     assert_eq!(staff.post_form(&path, &[("on_date", "2022-04-10"), ("member_ids", &other), ("note", "协调活动经费")]).await.status, StatusCode::SEE_OTHER);
     assert_eq!(app.count("liaison_contacts").await, contacts + 2);
     staff.post_form(&format!("/liaison/{}/status", site.id), &[("action", "close")]).await;
