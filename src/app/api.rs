@@ -114,4 +114,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(crate::projects::api::router())
         .merge(crate::research::api::router())
         .merge(crate::exchange::api::router())
+        .merge(crate::consultations::api::router())
 }

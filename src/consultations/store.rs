@@ -836,6 +836,8 @@ pub struct ConsultationFilter {
     pub states: Option<Vec<ConsultationState>>,
     /// At one of these places (a place and those below it).
     pub place_ids: Option<Vec<i64>>,
+    /// Only these consultations (a unit's: those that handed it an outcome).
+    pub ids: Option<Vec<i64>>,
 }
 
 fn filtered(committee_id: i64, f: &ConsultationFilter) -> sea_orm::Select<consultation::Entity> {
@@ -855,6 +857,9 @@ fn filtered(committee_id: i64, f: &ConsultationFilter) -> sea_orm::Select<consul
     if let Some(p) = &f.place_ids {
         q = q.filter(consultation::Column::PlaceId.is_in(p.clone()));
     }
+    if let Some(ids) = &f.ids {
+        q = q.filter(consultation::Column::Id.is_in(ids.clone()));
+    }
     q
 }
 
@@ -872,5 +877,36 @@ pub async fn held_between(db: &impl ConnectionTrait, committee_id: i64, from: Na
         .filter(consultation::Column::CommitteeId.eq(committee_id))
         .filter(consultation::Column::HeldOn.between(from, to))
         .count(db)
+        .await
+}
+
+/// (settled, all) outcomes of each consultation, in one query.
+pub async fn outcome_counts(db: &impl ConnectionTrait, consultation_ids: &[i64]) -> Result<std::collections::HashMap<i64, (u64, u64)>, DbErr> {
+    let rows: Vec<(i64, String)> = outcome::Entity::find()
+        .filter(outcome::Column::ConsultationId.is_in(consultation_ids.to_vec()))
+        .select_only()
+        .column(outcome::Column::ConsultationId)
+        .column(outcome::Column::State)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut out = std::collections::HashMap::new();
+    for (id, state) in rows {
+        let e = out.entry(id).or_insert((0, 0));
+        e.1 += 1;
+        if state == OutcomeState::Closed.as_str() {
+            e.0 += 1;
+        }
+    }
+    Ok(out)
+}
+
+/// The topics in the plan of `year`, in the order they were put forward.
+pub async fn planned(db: &impl ConnectionTrait, committee_id: i64, year: i32) -> Result<Vec<Consultation>, DbErr> {
+    consultation::Entity::find()
+        .filter(consultation::Column::CommitteeId.eq(committee_id))
+        .filter(consultation::Column::PlanYear.eq(year))
+        .order_by_asc(consultation::Column::Id)
+        .all(db)
         .await
 }

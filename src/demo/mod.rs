@@ -2,6 +2,7 @@
 //! with one account per role. Later areas extend it with generated records; names of people
 //! are never taken from the source article.
 mod activities;
+mod consultations;
 mod liaison;
 mod org;
 mod projects;
@@ -110,6 +111,7 @@ pub async fn load(db: &DatabaseConnection, password: Option<String>) -> AppResul
     research::load(&txn, id_of(DEMO_CODE), &demo_org.member_ids, &staff).await?;
     liaison::load(&txn, id_of(DEMO_CODE), &demo_org.member_ids, &staff).await?;
     projects::load(&txn, id_of(DEMO_CODE), &demo_org.member_ids, &staff).await?;
+    consultations::load(&txn, id_of(DEMO_CODE), &demo_org.member_ids, &staff).await?;
     let who = Who::anonymous(Some(id_of(DEMO_CODE)), "demo", "-");
     audit::record(&txn, &who, "create", "committee", id_of(DEMO_CODE), "载入演示数据").await?;
     txn.commit().await?;

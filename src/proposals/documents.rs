@@ -122,6 +122,35 @@ pub fn reply_docx(r: &ReplyDoc) -> Vec<u8> {
     pack(paragraphs.fold(a4_document(), Docx::add_paragraph))
 }
 
+/// A formal report (专报): a heading line, the title, sections each under a 黑体 heading, and
+/// the issuer with the date on the right. Other areas' documents (the consultation report) use
+/// it, so the 公文 layout lives in one place.
+pub struct FormalDoc {
+    pub heading: String,
+    pub title: String,
+    /// (section heading, body with one paragraph per line); empty bodies are left out.
+    pub sections: Vec<(String, String)>,
+    pub issuer: String,
+    pub date: NaiveDate,
+}
+
+pub fn formal_docx(d: &FormalDoc) -> Vec<u8> {
+    let mut docx = a4_document()
+        .add_paragraph(centered(&d.heading, SONGTI, ER_HAO, true))
+        .add_paragraph(Paragraph::new())
+        .add_paragraph(centered(d.title.trim(), HEITI, SAN_HAO, true))
+        .add_paragraph(Paragraph::new());
+    for (heading, body) in d.sections.iter().filter(|(_, b)| !b.trim().is_empty()) {
+        docx = docx.add_paragraph(Paragraph::new().add_run(run(heading, HEITI, SAN_HAO)).indent(None, Some(SpecialIndentType::FirstLine(FIRST_LINE_INDENT)), None, None));
+        docx = body_paragraphs(body).into_iter().fold(docx, Docx::add_paragraph);
+    }
+    let docx = docx
+        .add_paragraph(Paragraph::new())
+        .add_paragraph(aligned(&d.issuer, FANGSONG, SAN_HAO, AlignmentType::Right))
+        .add_paragraph(aligned(&chinese_date(d.date), FANGSONG, SAN_HAO, AlignmentType::Right));
+    pack(docx)
+}
+
 /// The top of the letter: reference on the right, heading and the proposal's title centred,
 /// the class with what the classes mean, then the addressee.
 fn reply_opening(r: &ReplyDoc) -> Vec<Paragraph> {

@@ -393,7 +393,7 @@ async fn an_unclosed_seq_placeholder_is_refused() {
 }
 
 /// Runs `/usr/bin/python3 -c script file` on `bytes` written to a temporary file.
-fn python(script: &str, bytes: &[u8], ext: &str) -> String {
+pub(crate) fn python(script: &str, bytes: &[u8], ext: &str) -> String {
     let check = std::process::Command::new("/usr/bin/python3").args(["-c", "import docx, openpyxl"]).output();
     match check {
         Ok(out) if out.status.success() => {}
@@ -408,7 +408,7 @@ fn python(script: &str, bytes: &[u8], ext: &str) -> String {
 }
 
 const READ_XLSX: &str = "import sys, openpyxl\nws = openpyxl.load_workbook(sys.argv[1]).active\nprint(ws.title)\nprint(ws.max_row - 1)\nprint('|'.join(str(c.value) for c in ws[1]))\n";
-const READ_DOCX: &str = "import sys, docx\nd = docx.Document(sys.argv[1])\nout = [p.text for p in d.paragraphs]\nfor t in d.tables:\n    for row in t.rows:\n        out.extend(c.text for c in row.cells)\nprint('\\n'.join(out))\n";
+pub(crate) const READ_DOCX: &str = "import sys, docx\nd = docx.Document(sys.argv[1])\nout = [p.text for p in d.paragraphs]\nfor t in d.tables:\n    for row in t.rows:\n        out.extend(c.text for c in row.cells)\nprint('\\n'.join(out))\n";
 
 #[tokio::test]
 async fn the_register_and_the_word_documents_open_in_real_readers() {
