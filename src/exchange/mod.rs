@@ -91,7 +91,8 @@ pub async fn feed(db: &impl ConnectionTrait, committee_ids: &[i64], kind: Option
     for k in SharedKind::ALL.into_iter().filter(|k| kind.is_none_or(|want| want == *k)) {
         items.extend(match k {
             SharedKind::Activity => crate::activities::store::shared(db, committee_ids, FEED_LEN).await?,
-            SharedKind::ResearchReport | SharedKind::Project => Vec::new(),
+            SharedKind::ResearchReport => crate::research::store::shared(db, committee_ids, FEED_LEN).await?,
+            SharedKind::Project => crate::projects::store::shared(db, committee_ids, FEED_LEN).await?,
         });
     }
     Ok(merge(items))

@@ -2,7 +2,7 @@
 //! city and the districts beside — and nothing unshared or from another tree; only the
 //! reader's own items link to their pages.
 use axum::http::StatusCode;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use xieshang::activities::store::activity;
 use xieshang::app::audit::Who;
 use xieshang::org::model::{CommitteeCode, CommitteeLevel};
@@ -96,16 +96,23 @@ async fn the_api_gives_the_feed_with_links_for_own_items_only() {
     let body = c.get_bearer("/api/v1/exchange", &t).await.json();
     let items = body["items"].as_array().unwrap();
     let expected = [yuetang, committee(&app, "xiangtan").await, committee(&app, "shaoshan").await];
-    let mut total = 0;
+    let mut activities = 0;
     for cid in expected {
-        total += shared_titles(&app, cid, true).await.len();
+        activities += shared_titles(&app, cid, true).await.len();
     }
-    assert_eq!(items.len(), total, "every shared item of the tree (fewer than the feed's length)");
+    use xieshang::projects::store::project;
+    use xieshang::research::store::report;
+    let reports = report::Entity::find().filter(report::Column::Shared.eq(true)).count(&app.state.db).await.unwrap() as usize;
+    let projects = project::Entity::find().filter(project::Column::Shared.eq(true)).count(&app.state.db).await.unwrap() as usize;
+    assert!(reports > 0 && projects > 0, "the demo shares reports and projects too");
+    let of_kind = |k: &str| items.iter().filter(|i| i["kind"] == k).count();
+    assert_eq!((of_kind("activity"), of_kind("research_report"), of_kind("project")), (activities, reports, projects), "every shared item of the tree, by kind");
     for i in items {
         let own = i["committee_id"] == yuetang;
         assert_eq!(i["href"].is_string(), own, "{i}");
-        assert_eq!(i["kind"], "activity");
     }
+    let only = c.get_bearer("/api/v1/exchange?kind=research_report", &t).await.json();
+    assert_eq!(only["items"].as_array().unwrap().len(), reports);
     let dates: Vec<&str> = items.iter().map(|i| i["on_date"].as_str().unwrap()).collect();
     assert!(dates.windows(2).all(|w| w[0] >= w[1]), "newest first");
     let bad = c.get_bearer("/api/v1/exchange?kind=visit", &t).await;
