@@ -4,7 +4,7 @@
   // On wide screens the navigation is always shown; on phones it folds into the menu button.
   function fitMenu() {
     var menu = document.querySelector("details.menu");
-    if (menu) { menu.open = window.matchMedia("(min-width: 800px)").matches; }
+    if (menu) { menu.open = window.matchMedia("(min-width: 1100px)").matches; }
   }
   document.addEventListener("DOMContentLoaded", fitMenu);
   // Large rosters: show how much of the file has been sent (htmx reports upload progress).

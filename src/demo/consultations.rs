@@ -21,7 +21,7 @@ fn day(m: u32, d: u32) -> NaiveDate {
 
 /// (place, topic, agreed action, unit) of the grassroots consultations, in turn; the first two
 /// are the article's.
-const TOPICS: [(&str, &str, &str, &str); 12] = [
+const TOPICS: [(&str, &str, &str, &str); 18] = [
     ("葩金社区", "葩金社区文体设施不足", "在社区广场增设健身器材和篮球架", "区文化旅游广电体育局"),
     ("友谊社区", "友谊小学门前增设减速带", "在友谊小学门前路段增设减速带和警示标志", "区交通运输局"),
     ("书院路社区", "老旧小区雨污分流改造", "将书院路社区老旧小区纳入年度雨污分流改造计划", "区住房和城乡建设局"),
@@ -34,6 +34,12 @@ const TOPICS: [(&str, &str, &str, &str); 12] = [
     ("滴水湖社区", "滴水湖周边环境整治", "清理湖边垃圾并增设垃圾分类投放点", "区生态环境分局"),
     ("红旗社区", "红旗社区医疗服务", "社区卫生服务站延长服务时间", "区卫生健康局"),
     ("杉山社区", "杉山社区消防通道堵塞", "清理消防通道并施划禁停标线", "区应急管理局"),
+    ("五里堆社区", "五里堆社区背街小巷照明", "为背街小巷加装路灯", "区城市管理和综合执法局"),
+    ("湖湘社区", "湖湘社区公共厕所改造", "改造社区公共厕所并安排专人保洁", "区城市管理和综合执法局"),
+    ("东坪社区", "东坪社区学生放学托管", "利用社区活动室开设课后托管", "区教育局"),
+    ("七星村", "七星村饮水安全", "完成七星村集中供水管网延伸", "区农业农村局"),
+    ("霞城社区", "霞城社区菜市场提质", "对菜市场进行提质改造并规范摊位", "区市场监督管理局"),
+    ("下摄司社区", "下摄司社区就业服务", "开展家门口技能培训和招聘会", "区人力资源和社会保障局"),
 ];
 
 const FORMATS: [&str; 3] = ["座谈会", "现场协商", "院坝协商会"];
@@ -56,9 +62,44 @@ async fn unit_id(txn: &DatabaseTransaction, committee_id: i64, name: &str) -> Re
     crate::org::store::unit_id_for(txn, committee_id, name).await
 }
 
+/// Writes the timeline of the steps a consultation took to reach `state`, dated as they were.
+async fn history(txn: &DatabaseTransaction, c: &store::Consultation, state: ConsultationState, meeting: NaiveDate, staff: &Who) -> Result<(), DbErr> {
+    use crate::tracking::store::{NewEvent, record_at};
+    let reached = |s: ConsultationState| ConsultationState::ALL.iter().position(|x| *x == state) >= ConsultationState::ALL.iter().position(|x| *x == s);
+    let steps = [
+        ("prepare", Some(ConsultationState::Preparing), -30, meeting.to_string()),
+        ("notify", None, -24, String::new()),
+        ("send_materials", None, -12, String::new()),
+        ("hold", Some(ConsultationState::Held), 0, meeting.to_string()),
+        ("issue_minutes", Some(ConsultationState::MinutesIssued), 5, String::new()),
+        ("close", Some(ConsultationState::Closed), 40, String::new()),
+    ];
+    for (action, to, days, comment) in steps {
+        let needed = to.unwrap_or(ConsultationState::Preparing);
+        if !reached(needed) || (action == "send_materials" && state == ConsultationState::Preparing) {
+            continue;
+        }
+        let at = (meeting + Duration::days(days)).and_hms_opt(2, 0, 0).expect("valid time").and_utc();
+        let e = NewEvent {
+            committee_id: c.committee_id,
+            item_type: store::ITEM_TYPE,
+            item_id: c.id,
+            actor_id: staff.actor_id,
+            actor_name: &staff.actor_name,
+            action,
+            from_state: None,
+            to_state: to.map(|s| s.as_str()),
+            comment: &comment,
+        };
+        record_at(txn, e, at).await?;
+    }
+    Ok(())
+}
+
 /// Sets the columns a consultation has by `state`, as if it had moved there (the demo writes
 /// history; the live product moves through `store::step`).
-async fn settle(txn: &DatabaseTransaction, c: store::Consultation, state: ConsultationState, meeting: NaiveDate, parts: Option<[String; 4]>, format: &str) -> Result<store::Consultation, DbErr> {
+async fn settle(txn: &DatabaseTransaction, c: store::Consultation, state: ConsultationState, meeting: NaiveDate, parts: Option<[String; 4]>, format: &str, staff: &Who) -> Result<store::Consultation, DbErr> {
+    history(txn, &c, state, meeting, staff).await?;
     let mut am = c.into_active_model();
     am.state = Set(state.as_str().into());
     am.meeting_on = Set(Some(meeting));
@@ -122,7 +163,8 @@ pub async fn load(txn: &DatabaseTransaction, committee_id: i64, members: &[i64],
         let round = i / TOPICS.len();
         let meeting = day(1, 6) + Duration::days((i as i64 * 99) / 36);
         let kind = if i % 4 == 3 { ConsultationKind::Micro } else { ConsultationKind::Grassroots };
-        let title = if round == 0 { topic.to_string() } else { format!("{topic}（第{}次）", round + 1) };
+        // The second round looks back at how the first round's agreement is being kept (回头看).
+        let title = if round == 0 { topic.to_string() } else { format!("{topic}落实情况回头看") };
         let t = NewTopic {
             kind,
             source: if i % 3 == 0 { TopicSource::Public } else { TopicSource::Committee },
@@ -151,7 +193,7 @@ pub async fn load(txn: &DatabaseTransaction, committee_id: i64, members: &[i64],
         let open = i >= 26;
         let state = if open { ConsultationState::MinutesIssued } else { ConsultationState::Closed };
         let format = FORMATS[i % FORMATS.len()];
-        let c = settle(txn, c, state, meeting, Some(minutes(topic, action, TOPICS[i % TOPICS.len()].3)), format).await?;
+        let c = settle(txn, c, state, meeting, Some(minutes(topic, action, TOPICS[i % TOPICS.len()].3)), format, staff).await?;
         let outcome_state = match (open, i % 3) {
             (false, _) => OutcomeState::Closed,
             (true, 0) => OutcomeState::Assigned,
@@ -177,7 +219,7 @@ pub async fn load(txn: &DatabaseTransaction, committee_id: i64, members: &[i64],
         if let Some(m) = meeting {
             let held = state == ConsultationState::MinutesIssued;
             let parts = held.then(|| minutes(title, "建立政务服务“一窗通办”工作机制", "区政府办公室"));
-            let c = settle(txn, c, state, m, parts, "座谈会").await?;
+            let c = settle(txn, c, state, m, parts, "座谈会", staff).await?;
             if held {
                 let unit = unit_id(txn, committee_id, "区政府办公室").await?;
                 outcome_in(txn, &c, "三个月内出台“一件事一次办”事项清单", unit, day(6, 30), OutcomeState::InProgress, staff).await?;
@@ -218,7 +260,7 @@ pub async fn load(txn: &DatabaseTransaction, committee_id: i64, members: &[i64],
         place_id: place_id(txn, committee_id, "江滨社区").await?,
     };
     let c = store::insert_topic(txn, committee_id, &t, staff, day(4, 1).and_hms_opt(1, 0, 0).expect("valid time").and_utc()).await?;
-    let c = settle(txn, c, ConsultationState::Preparing, day(5, 12), None, "院坝协商会").await?;
+    let c = settle(txn, c, ConsultationState::Preparing, day(5, 12), None, "院坝协商会", staff).await?;
     let mut am = c.into_active_model();
     am.deliberation_open = Set(true);
     am.materials_sent_on = Set(None);
