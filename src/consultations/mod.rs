@@ -7,6 +7,7 @@ pub mod deliberation_pages;
 pub mod forms;
 pub mod model;
 pub mod pages;
+pub mod public;
 pub mod report;
 pub mod store;
 
@@ -32,6 +33,7 @@ pub fn router() -> Router<AppState> {
         .route("/consultations/{id}/instructions", post(pages::instruction))
         .route("/consultations/{id}/links", post(pages::link))
         .route("/consultations/{id}/report.docx", get(report::download))
+        .route("/c/{code}/consultations/suggest", get(public::form).post(public::submit))
         .merge(deliberation_pages::router())
 }
 
@@ -40,6 +42,16 @@ pub fn router() -> Router<AppState> {
 pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("nav.consultations", "协商", "Consultations"),
     ("consultation.new", "提出协商议题", "Put forward a topic"),
+    ("consultation.public.title", "我为协商出题", "Suggest a consultation topic"),
+    ("consultation.public.intro", "您身边有需要政府、部门和居民坐下来商量解决的事吗？请告诉我们。政协机关会研究并联系您，选题将通过基层协商解决。", "Is there something near you that the government, departments and residents should sit down and settle together? Tell us: the committee will consider it and call you back."),
+    ("consultation.public.topic_title", "议题（一句话）", "Topic (one line)"),
+    ("consultation.public.topic_body", "具体情况", "What it is about"),
+    ("consultation.public.name", "您的称呼（选填）", "Your name (optional)"),
+    ("consultation.public.phone", "手机号码（仅供工作人员联系您）", "Mobile number (only for the staff to call you)"),
+    ("consultation.public.send", "提交议题", "Send the topic"),
+    ("consultation.public.thanks", "感谢您的建议！政协机关将研究您提出的议题，并通过您留下的电话联系您。", "Thank you: the committee will consider your topic and call you back."),
+    ("consultation.err.title_short", "议题至少4个字", "At least 4 characters"),
+    ("consultation.err.topic_short", "请至少写10个字说明情况", "Please write at least 10 characters"),
     ("consultation.plan", "年度协商计划", "Year's consultation plan"),
     ("consultation.kind", "协商形式", "Kind"),
     ("consultation.kind.invited", "请你来协商", "“Please come and consult”"),

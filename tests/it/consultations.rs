@@ -215,3 +215,27 @@ async fn the_demo_holds_the_articles_consultations_and_the_api_filters_them() {
     let list = app.login("staff").await.get("/consultations?kind=grassroots&from=2022-01-01&to=2022-04-19").await.text;
     assert!(list.contains(&format!("<strong>{expected}</strong>")), "the page's total is the API's");
 }
+
+#[tokio::test]
+async fn a_citizen_suggests_a_topic_which_staff_see_with_the_phone() {
+    let app = TestApp::demo().await;
+    let public = app.client();
+    let form = public.get("/c/yuetang/consultations/suggest").await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.text.contains("我为协商出题"));
+    let before = consultation::Entity::find().count(&app.state.db).await.unwrap();
+    let bad = public.post_form("/c/yuetang/consultations/suggest", &[("title", "路灯"), ("topic", "坏了"), ("phone", "123")]).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.text.contains("议题至少4个字") && bad.text.contains("请至少写10个字说明情况"));
+    let robot = public.post_form("/c/yuetang/consultations/suggest", &[("title", "小区路灯不亮"), ("topic", "楼栋之间的路灯坏了两个月，晚上出行不便。"), ("phone", "13812345678"), ("website", "http://spam")]).await;
+    assert_eq!(robot.status, StatusCode::BAD_REQUEST);
+    assert_eq!(consultation::Entity::find().count(&app.state.db).await.unwrap(), before, "nothing saved");
+
+    let res = public.post_form("/c/yuetang/consultations/suggest", &[("title", "小区路灯不亮"), ("topic", "楼栋之间的路灯坏了两个月，晚上出行不便。"), ("phone", "138-1234-5678"), ("name", "张先生")]).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(res.text.contains("感谢您的建议"));
+    let c = consultation::Entity::find().filter(consultation::Column::Title.eq("小区路灯不亮")).one(&app.state.db).await.unwrap().unwrap();
+    assert_eq!((c.source.as_str(), c.kind.as_str(), c.state.as_str(), c.suggester_phone.as_str()), ("public", "grassroots", "proposed", "13812345678"));
+    assert!(app.login("staff").await.get(&format!("/consultations/{}", c.id)).await.text.contains("13812345678"), "staff call back");
+    assert!(!app.login("member").await.get(&format!("/consultations/{}", c.id)).await.text.contains("13812345678"), "members do not see the phone");
+}
