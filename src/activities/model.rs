@@ -128,6 +128,9 @@ pub enum AttendanceAction {
     RefuseLeave,
     /// After the activity, staff close the roll: whoever is still invited is absent.
     Close,
+    /// After the activity, staff correct a settled entry (a member who came but did not scan,
+    /// leave approved late, a wrong mark) to present, on leave or absent, with a reason.
+    Correct(Attendance),
 }
 
 /// When the move is made, against the activity's days.
@@ -164,6 +167,7 @@ pub fn attend(current: Option<Attendance>, action: AttendanceAction, when: Timin
         (Some(A::LeaveRequested), X::RefuseLeave, _) => Ok(A::Invited),
         (Some(A::Invited), X::Close, Timing::After) => Ok(A::Absent),
         (Some(A::LeaveRequested), X::Close, Timing::After) => Ok(A::Absent),
+        (Some(from @ (A::Present | A::OnLeave | A::Absent)), X::Correct(to @ (A::Present | A::OnLeave | A::Absent)), Timing::After) if from != to => Ok(to),
         _ => Err("err.wrong_state"),
     }
 }
@@ -369,6 +373,14 @@ mod tests {
         assert_eq!(attend(Some(A::Invited), X::Close, After), Ok(A::Absent));
         assert_eq!(attend(Some(A::Invited), X::Close, During), Err("err.wrong_state"), "the roll closes after the activity");
         assert_eq!(attend(Some(A::OnLeave), X::Close, After), Err("err.wrong_state"), "approved leave stands");
+        // Corrections: after the activity, between the settled entries only.
+        assert_eq!(attend(Some(A::Absent), X::Correct(A::Present), After), Ok(A::Present), "came but did not scan");
+        assert_eq!(attend(Some(A::Present), X::Correct(A::OnLeave), After), Ok(A::OnLeave));
+        assert_eq!(attend(Some(A::Absent), X::Correct(A::Present), During), Err("err.wrong_state"), "while it runs, members sign in");
+        assert_eq!(attend(Some(A::Invited), X::Correct(A::Present), After), Err("err.wrong_state"), "close the roll first");
+        assert_eq!(attend(Some(A::Absent), X::Correct(A::Invited), After), Err("err.wrong_state"), "only to a settled entry");
+        assert_eq!(attend(Some(A::Absent), X::Correct(A::Absent), After), Err("err.wrong_state"), "a correction changes something");
+        assert_eq!(attend(None, X::Correct(A::Present), After), Err("err.wrong_state"), "participants only");
     }
 
     #[test]

@@ -296,6 +296,8 @@ struct RollLine {
     can_mark: bool,
     /// Staff decide this member's leave request.
     can_decide: bool,
+    /// After the activity, the entries staff may correct this one to: (action, label).
+    corrections: Vec<(&'static str, &'static str)>,
 }
 
 /// The figures worth showing, as (label, value).
@@ -370,6 +372,15 @@ pub async fn detail(State(state): State<AppState>, headers: HeaderMap, a: Authed
                 reason: p.leave_reason.clone(),
                 can_mark: staff && att != Attendance::Present && model::attend(Some(att), AttendanceAction::SignIn, when).is_ok(),
                 can_decide: staff && att == Attendance::LeaveRequested,
+                corrections: if staff {
+                    [("correct_present", Attendance::Present), ("correct_on_leave", Attendance::OnLeave), ("correct_absent", Attendance::Absent)]
+                        .into_iter()
+                        .filter(|(_, to)| model::attend(Some(att), AttendanceAction::Correct(*to), when).is_ok())
+                        .map(|(code, to)| (code, attendance_label(&shell, to)))
+                        .collect()
+                } else {
+                    Vec::new()
+                },
             }
         })
         .collect();
@@ -411,6 +422,9 @@ pub struct RollForm {
     member_id: String,
     #[serde(default)]
     action: String,
+    /// Why an entry is corrected after the activity.
+    #[serde(default)]
+    reason: String,
 }
 
 pub async fn roll(State(state): State<AppState>, a: Authed, Path(id): Path<i64>, Form(f): Form<RollForm>) -> AppResult<Response> {
@@ -420,6 +434,9 @@ pub async fn roll(State(state): State<AppState>, a: Authed, Path(id): Path<i64>,
         "sign_in" => AttendanceAction::SignIn,
         "approve" => AttendanceAction::ApproveLeave,
         "refuse" => AttendanceAction::RefuseLeave,
+        "correct_present" => AttendanceAction::Correct(Attendance::Present),
+        "correct_on_leave" => AttendanceAction::Correct(Attendance::OnLeave),
+        "correct_absent" => AttendanceAction::Correct(Attendance::Absent),
         _ => return Err(AppError::invalid("action", "err.choice")),
     };
     let member_id: i64 = f.member_id.trim().parse().map_err(|_| AppError::invalid("member_id", "err.choice"))?;
@@ -427,7 +444,7 @@ pub async fn roll(State(state): State<AppState>, a: Authed, Path(id): Path<i64>,
     if !listed {
         return Err(AppError::invalid("member_id", "err.choice"));
     }
-    store::attend(&state.db, &act, member_id, action, "", today(), &Who::actor(&a.actor, &a.ctx.info.ip)).await?;
+    store::attend(&state.db, &act, member_id, action, &f.reason, today(), &Who::actor(&a.actor, &a.ctx.info.ip)).await?;
     Ok(redirect_with_flash(&a.ctx.info, &format!("/activities/{id}#roll"), "flash.saved"))
 }
 

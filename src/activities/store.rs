@@ -216,8 +216,11 @@ pub async fn attend(db: &impl TransactionTrait, a: &Activity, member_id: i64, ac
     let current = participant::Entity::find_by_id((a.id, member_id)).one(&txn).await?;
     let when = model::timing(a.on_date, a.end_date, today);
     let to = model::attend(current.as_ref().map(Participant::attendance), action, when).map_err(|key| AppError::invalid("action", key))?;
-    if action == AttendanceAction::RequestLeave && !(2..=200).contains(&reason.trim().chars().count()) {
-        return Err(AppError::invalid("leave_reason", "err.leave_reason"));
+    let reasoned = (2..=200).contains(&reason.trim().chars().count());
+    match action {
+        AttendanceAction::RequestLeave if !reasoned => return Err(AppError::invalid("leave_reason", "err.leave_reason")),
+        AttendanceAction::Correct(_) if !reasoned => return Err(AppError::invalid("reason", "err.correct_reason")),
+        _ => {}
     }
     let now = Utc::now();
     let existed = current.is_some();
@@ -239,13 +242,19 @@ pub async fn attend(db: &impl TransactionTrait, a: &Activity, member_id: i64, ac
         AttendanceAction::ApproveLeave => row.leave_status = Set("approved".into()),
         AttendanceAction::RefuseLeave => row.leave_status = Set("refused".into()),
         AttendanceAction::Close => {}
+        AttendanceAction::Correct(Attendance::OnLeave) => {
+            row.leave_reason = Set(reason.trim().into());
+            row.leave_status = Set("approved".into());
+        }
+        AttendanceAction::Correct(_) => {}
     }
     if existed {
         row.update(&txn).await?;
     } else {
         row.insert(&txn).await?;
     }
-    audit::record(&txn, who, "attend", ITEM_TYPE, a.id, format!("活动《{}》委员 {member_id}：{}", a.title, to.as_str())).await?;
+    let note = if matches!(action, AttendanceAction::Correct(_)) { format!("（更正：{}）", reason.trim()) } else { String::new() };
+    audit::record(&txn, who, "attend", ITEM_TYPE, a.id, format!("活动《{}》委员 {member_id}：{}{note}", a.title, to.as_str())).await?;
     txn.commit().await?;
     Ok(to)
 }

@@ -179,6 +179,33 @@ async fn a_member_asks_for_leave_and_staff_approve_it() {
 }
 
 #[tokio::test]
+async fn staff_correct_the_roll_after_the_activity_with_a_reason() {
+    let app = TestApp::demo().await;
+    let staff = app.login("staff").await;
+    let me = member_of(&app, "member").await;
+    let other = member_of(&app, "member2").await;
+    let id = create(&staff, "界别小组学习会", "study", today() - Duration::days(3), &[me, other]).await;
+    assert_eq!(staff.post_form(&format!("/activities/{id}/close"), &[]).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(roll(&app, id).await, [(me, Attendance::Absent), (other, Attendance::Absent)].into(), "nobody scanned");
+    let page = staff.get(&format!("/activities/{id}")).await.text;
+    assert!(page.contains("更正考勤") && page.contains(r#"value="correct_present""#));
+    let me_s = me.to_string();
+    let no_reason = staff.post_form(&format!("/activities/{id}/roll"), &[("member_id", me_s.as_str()), ("action", "correct_present"), ("reason", " ")]).await;
+    assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(roll(&app, id).await[&me], Attendance::Absent, "nothing changed");
+    let res = staff.post_form(&format!("/activities/{id}/roll"), &[("member_id", me_s.as_str()), ("action", "correct_present"), ("reason", "到会但未扫码，有签到表为证")]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
+    let res = staff.post_form(&format!("/activities/{id}/roll"), &[("member_id", other.to_string().as_str()), ("action", "correct_on_leave"), ("reason", "会前已口头请假")]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(roll(&app, id).await, [(me, Attendance::Present), (other, Attendance::OnLeave)].into());
+    let log = app.login("auditor").await.get("/audit?object=activity").await.text;
+    assert!(log.contains("更正：到会但未扫码"), "the correction and its reason are in the audit log");
+    let member = app.login("member").await;
+    let refused = member.post_form(&format!("/activities/{id}/roll"), &[("member_id", me_s.as_str()), ("action", "correct_absent"), ("reason", "自己改")]).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "members cannot correct the roll");
+}
+
+#[tokio::test]
 async fn the_calendar_feed_and_the_member_file_list_the_activity() {
     let app = TestApp::demo().await;
     let staff = app.login("staff").await;
