@@ -218,6 +218,38 @@ struct FilePage {
     /// The 调研报告 rows: the member's latest research reports, if the viewer may see them, and how many.
     research_rows: Option<Vec<crate::research::pages::ReportRow>>,
     research_total: u64,
+    /// The liaison targets the member is assigned to: (link, name, kind and status).
+    liaison: Option<Vec<(String, String, String)>>,
+    /// The projects the member introduced: (link, name, kind).
+    projects: Option<Vec<(String, String, String)>>,
+}
+
+/// The member's liaison targets and projects, for viewers who may see them.
+async fn links_of(state: &AppState, actor: &crate::app::auth::Actor, shell: &crate::app::shell::Shell, member_id: i64) -> AppResult<(Option<Vec<(String, String, String)>>, Option<Vec<(String, String, String)>>)> {
+    let own = Target::own(actor);
+    let page = crate::app::pagination::PageRequest { page: 1, per_page: 50 };
+    let liaison = if may(actor, Action::ViewLiaison, &own) {
+        let f = crate::liaison::store::TargetFilter { member_ids: Some(vec![member_id]), ..Default::default() };
+        let (rows, _) = crate::liaison::store::list(&state.db, actor.committee_id, &f, page).await?;
+        Some(
+            rows.into_iter()
+                .map(|t| {
+                    let label = format!("{} · {}", shell.t(&format!("liaison.kind.{}", t.kind)), shell.t(&format!("liaison.status.{}", t.status)));
+                    (format!("/liaison/{}", t.id), t.name, label)
+                })
+                .collect(),
+        )
+    } else {
+        None
+    };
+    let projects = if may(actor, Action::ViewProjects, &own) {
+        let f = crate::projects::store::ProjectFilter { member_ids: Some(vec![member_id]), ..Default::default() };
+        let (rows, _) = crate::projects::store::list(&state.db, actor.committee_id, &f, page).await?;
+        Some(rows.into_iter().map(|p| (format!("/projects/{}", p.id), p.name, shell.t(&format!("project.kind.{}", p.kind)).to_string())).collect())
+    } else {
+        None
+    };
+    Ok((liaison, projects))
 }
 
 pub async fn file(State(state): State<AppState>, a: Authed, Path(id): Path<i64>) -> AppResult<Response> {
@@ -230,6 +262,7 @@ pub async fn file(State(state): State<AppState>, a: Authed, Path(id): Path<i64>)
     let visits = crate::visits::pages::member_tab(&state, &a.actor, &a.ctx.shell, m.id).await?;
     let activity_rows = crate::activities::pages::member_tab(&state, &a.actor, &a.ctx.shell, m.id).await?;
     let research = crate::research::pages::member_tab(&state, &a.actor, &a.ctx.shell, m.id).await?;
+    let (liaison, projects) = links_of(&state, &a.actor, &a.ctx.shell, m.id).await?;
     let activity_feed = match m.user_id == Some(a.actor.user_id) {
         true => crate::org::store::find_committee(&state.db, a.actor.committee_id).await?.map(|c| format!("/c/{}/members/{}/activities.ics", c.code, m.id)),
         false => None,
@@ -239,6 +272,8 @@ pub async fn file(State(state): State<AppState>, a: Authed, Path(id): Path<i64>)
         activity_feed,
         research_total: research.as_ref().map(|r| r.1).unwrap_or(0),
         research_rows: research.map(|r| r.0),
+        liaison,
+        projects,
         visit_total: visits.as_ref().map(|v| v.1).unwrap_or(0),
         visit_rows: visits.map(|v| v.0),
         shell: a.ctx.shell,

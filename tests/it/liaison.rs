@@ -289,3 +289,27 @@ async fn the_demo_links_leaders_to_all_three_kinds_with_their_liaison_visits() {
         assert!(went.iter().all(|m| members.contains(m)), "whoever went on the visit is in the contact");
     }
 }
+
+#[tokio::test]
+async fn the_member_file_lists_the_members_targets_and_projects() {
+    let app = TestApp::demo().await;
+    let me = member_of(&app, "member").await;
+    let mine: Vec<target::Model> = {
+        let ids: Vec<i64> = assignee::Entity::find().filter(assignee::Column::MemberId.eq(me)).all(&app.state.db).await.unwrap().iter().map(|a| a.target_id).collect();
+        target::Entity::find().filter(target::Column::Id.is_in(ids)).all(&app.state.db).await.unwrap()
+    };
+    use xieshang::projects::store::{introducer, project};
+    let pids: Vec<i64> = introducer::Entity::find().filter(introducer::Column::MemberId.eq(me)).all(&app.state.db).await.unwrap().iter().map(|i| i.project_id).collect();
+    let projects = project::Entity::find().filter(project::Column::Id.is_in(pids)).all(&app.state.db).await.unwrap();
+    assert!(!projects.is_empty(), "the demo member introduced a project");
+    assert!(!mine.is_empty(), "the demo member is assigned to a target");
+    let file = app.login("staff").await.get(&format!("/members/{me}")).await.text;
+    for t in &mine {
+        assert!(file.contains(&format!(r#"<a href="/liaison/{}">{}</a>"#, t.id, t.name)), "{}", t.name);
+    }
+    for p in &projects {
+        assert!(file.contains(&format!(r#"<a href="/projects/{}">{}</a>"#, p.id, p.name)), "{}", p.name);
+    }
+    let others = target::Entity::find().filter(target::Column::Id.is_not_in(mine.iter().map(|t| t.id))).all(&app.state.db).await.unwrap();
+    assert!(others.iter().all(|t| !file.contains(&format!(r#"href="/liaison/{}""#, t.id))), "only the member's own targets");
+}
