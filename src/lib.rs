@@ -9,6 +9,7 @@ pub mod demands;
 pub mod demo;
 pub mod exchange;
 pub mod liaison;
+pub mod opinions;
 pub mod org;
 pub mod projects;
 pub mod proposals;

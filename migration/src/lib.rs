@@ -16,6 +16,7 @@ mod m20261127_000011_research_reports;
 mod m20261127_000012_liaison;
 mod m20261127_000013_projects;
 mod m20261127_000014_consultations;
+mod m20261127_000015_opinion_reports;
 mod util;
 
 pub struct Migrator;
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000012_liaison::Migration),
             Box::new(m20261127_000013_projects::Migration),
             Box::new(m20261127_000014_consultations::Migration),
+            Box::new(m20261127_000015_opinion_reports::Migration),
         ]
     }
 }

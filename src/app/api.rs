@@ -115,4 +115,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(crate::research::api::router())
         .merge(crate::exchange::api::router())
         .merge(crate::consultations::api::router())
+        .merge(crate::opinions::api::router())
 }

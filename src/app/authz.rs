@@ -83,6 +83,14 @@ pub enum Action {
     SuggestTopics,
     /// Post opinions and vote on statements in a consultation's online deliberation.
     Deliberate,
+    /// See public-opinion reports (社情民意): a member its own and the issued bulletins.
+    ViewOpinionReports,
+    /// Write a public-opinion report (members; staff for a group or an informant).
+    WriteOpinionReports,
+    /// Screen, merge, issue in bulletins, send up and record outcomes (the information office).
+    ScreenOpinionReports,
+    /// Approve adopted reports before they are issued.
+    ApproveOpinionReports,
 }
 
 /// The committee an object belongs to, with that committee's ancestors (parent first), so the
@@ -138,6 +146,10 @@ pub fn may(actor: &Actor, action: Action, target: &Target) -> bool {
         Action::ApproveConsultationPlan => own && role == Leader,
         Action::SuggestTopics => own && role == Member,
         Action::Deliberate => own && matches!(role, Admin | Staff | Leader | Member),
+        Action::ViewOpinionReports => own && matches!(role, Admin | Staff | Leader | Member),
+        Action::WriteOpinionReports => own && matches!(role, Admin | Staff | Member),
+        Action::ScreenOpinionReports => own && matches!(role, Admin | Staff),
+        Action::ApproveOpinionReports => own && role == Leader,
     }
 }
 
@@ -215,6 +227,10 @@ mod tests {
             (ApproveConsultationPlan, "L", "", ""),
             (SuggestTopics, "M", "", ""),
             (Deliberate, "ATLM", "", ""),
+            (ViewOpinionReports, "ATLM", "", ""),
+            (WriteOpinionReports, "ATM", "", ""),
+            (ScreenOpinionReports, "AT", "", ""),
+            (ApproveOpinionReports, "L", "", ""),
         ];
         let own = Target { committee_id: 10, ancestors: &[1] };
         let child = Target { committee_id: 20, ancestors: &[10, 1] };

@@ -50,7 +50,7 @@ static TABLE: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> =
 
 /// Every string: the core's table and the tables the newer areas keep in their own folders.
 pub fn all_messages() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
-    [MESSAGES, crate::liaison::i18n::MESSAGES, crate::projects::i18n::MESSAGES, crate::research::i18n::MESSAGES, crate::exchange::MESSAGES, crate::consultations::MESSAGES, crate::consultations::deliberation_pages::MESSAGES]
+    [MESSAGES, crate::liaison::i18n::MESSAGES, crate::projects::i18n::MESSAGES, crate::research::i18n::MESSAGES, crate::exchange::MESSAGES, crate::consultations::MESSAGES, crate::consultations::deliberation_pages::MESSAGES, crate::opinions::MESSAGES]
         .into_iter()
         .flatten()
 }
@@ -797,6 +797,7 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("nav.activities", "活动", "Activities"),
     ("demand.from_visit", "来自走访", "Raised on the visit of"),
     ("nav.liaison", "联系点", "Liaison"),
+    ("nav.opinions", "社情民意", "Public-opinion reports"),
     ("nav.projects", "项目", "Projects"),
     ("nav.research", "调研报告", "Research reports"),
     ("nav.exchange", "信息互通", "Exchange"),

@@ -74,6 +74,7 @@ pub fn build(state: AppState) -> Router {
         .merge(crate::research::router())
         .merge(crate::exchange::router())
         .merge(crate::consultations::router())
+        .merge(crate::opinions::router())
         .merge(api)
         .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi))
         .merge(ops::router())

@@ -61,11 +61,12 @@ impl Shell {
 
 fn nav_for(actor: &Actor, path: &str) -> Vec<NavItem> {
     let own = Target::own(actor);
-    let entries: [(&str, &str, Option<Action>); 17] = [
+    let entries: [(&str, &str, Option<Action>); 18] = [
         ("/", "nav.home", None),
         ("/demands", "nav.demands", Some(Action::ViewDemands)),
         ("/proposals", "nav.proposals", Some(Action::ViewProposals)),
         ("/consultations", "nav.consultations", Some(Action::ViewConsultations)),
+        ("/opinion-reports", "nav.opinions", Some(Action::ViewOpinionReports)),
         ("/studios", "nav.studios", Some(Action::ViewStudios)),
         ("/receptions", "nav.receptions", Some(Action::ViewStudios)),
         ("/visits", "nav.visits", Some(Action::ViewVisits)),
@@ -221,12 +222,12 @@ mod tests {
     #[test]
     fn navigation_fits_the_role() {
         let hrefs = |r| nav_for(&actor(r), "/users").into_iter().map(|n| n.href).collect::<Vec<_>>();
-        assert_eq!(hrefs(Role::Admin), ["/", "/demands", "/proposals", "/consultations", "/studios", "/receptions", "/visits", "/activities", "/liaison", "/projects", "/research-reports", "/exchange", "/members", "/org/sectors", "/users", "/committees"]);
-        assert_eq!(hrefs(Role::Staff), ["/", "/demands", "/proposals", "/consultations", "/studios", "/receptions", "/visits", "/activities", "/liaison", "/projects", "/research-reports", "/exchange", "/members", "/org/sectors"]);
-        assert_eq!(hrefs(Role::Leader), ["/", "/demands", "/proposals", "/consultations", "/studios", "/receptions", "/visits", "/activities", "/liaison", "/projects", "/research-reports", "/exchange", "/members"]);
+        assert_eq!(hrefs(Role::Admin), ["/", "/demands", "/proposals", "/consultations", "/opinion-reports", "/studios", "/receptions", "/visits", "/activities", "/liaison", "/projects", "/research-reports", "/exchange", "/members", "/org/sectors", "/users", "/committees"]);
+        assert_eq!(hrefs(Role::Staff), ["/", "/demands", "/proposals", "/consultations", "/opinion-reports", "/studios", "/receptions", "/visits", "/activities", "/liaison", "/projects", "/research-reports", "/exchange", "/members", "/org/sectors"]);
+        assert_eq!(hrefs(Role::Leader), ["/", "/demands", "/proposals", "/consultations", "/opinion-reports", "/studios", "/receptions", "/visits", "/activities", "/liaison", "/projects", "/research-reports", "/exchange", "/members"]);
         assert_eq!(hrefs(Role::Unit), ["/", "/demands", "/proposals", "/consultations", "/members"]);
         assert_eq!(hrefs(Role::Auditor), ["/", "/audit"]);
-        assert_eq!(hrefs(Role::Member), ["/", "/demands", "/proposals", "/consultations", "/studios", "/receptions", "/visits", "/activities", "/liaison", "/projects", "/research-reports", "/exchange", "/members"]);
+        assert_eq!(hrefs(Role::Member), ["/", "/demands", "/proposals", "/consultations", "/opinion-reports", "/studios", "/receptions", "/visits", "/activities", "/liaison", "/projects", "/research-reports", "/exchange", "/members"]);
         assert!(nav_for(&actor(Role::Member), "/visits/field-days").iter().any(|n| n.href == "/visits" && n.active));
         assert!(nav_for(&actor(Role::Admin), "/users").iter().any(|n| n.href == "/users" && n.active));
     }

@@ -4,6 +4,7 @@
 mod activities;
 mod consultations;
 mod liaison;
+mod opinions;
 mod org;
 mod projects;
 mod proposals;
@@ -112,6 +113,7 @@ pub async fn load(db: &DatabaseConnection, password: Option<String>) -> AppResul
     liaison::load(&txn, id_of(DEMO_CODE), &demo_org.member_ids, &staff).await?;
     projects::load(&txn, id_of(DEMO_CODE), &demo_org.member_ids, &staff).await?;
     consultations::load(&txn, id_of(DEMO_CODE), &demo_org.member_ids, &staff).await?;
+    opinions::load(&txn, id_of(DEMO_CODE), id_of("xiangtan"), &demo_org.member_ids, &staff).await?;
     let who = Who::anonymous(Some(id_of(DEMO_CODE)), "demo", "-");
     audit::record(&txn, &who, "create", "committee", id_of(DEMO_CODE), "载入演示数据").await?;
     txn.commit().await?;

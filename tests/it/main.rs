@@ -15,6 +15,7 @@ mod exchange;
 mod foundation;
 mod liaison;
 mod members;
+mod opinions;
 mod org;
 mod projects;
 mod proposal_metrics;

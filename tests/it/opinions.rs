@@ -1,0 +1,1 @@
+//! Integration tests of public-opinion reports (filled in by the area).
