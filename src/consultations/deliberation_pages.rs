@@ -83,6 +83,7 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("deliberation.hidden", "已隐藏", "Hidden"),
     ("deliberation.by", "提出者", "By"),
     ("deliberation.back", "返回协商详情", "Back to the consultation"),
+    ("deliberation.public_link", "群众参与地址（无需登录，可转发或制成二维码）", "Citizens' page (no account needed; share it or print it as a QR code)"),
     ("deliberation.err.statement", "请用一句话写明观点（5至140字）", "Write the statement in one sentence (5–140 characters)"),
     ("deliberation.err.opinion", "请填写意见（5至2000字）", "Write your opinion (5–2000 characters)"),
     ("deliberation.err.name", "称呼不超过20个字", "The name may have at most 20 characters"),
@@ -346,6 +347,10 @@ struct Page {
     opinions: Vec<OpinionRow>,
     opinions_total: u64,
     moderation: Vec<ModRow>,
+    /// The citizens' page, shown to members and staff to pass on.
+    public_link: Option<String>,
+    /// Its QR code (SVG), for posters in the community.
+    qr: String,
     f: PostForm,
     errors: FormErrors,
 }
@@ -353,7 +358,8 @@ struct Page {
 /// How many opinions a page lists (the newest).
 const OPINIONS_SHOWN: u64 = 50;
 
-async fn page(state: &AppState, shell: Shell, seat: &Seat, f: PostForm, errors: &[FieldError]) -> AppResult<Response> {
+/// The page; `host` (the request's Host) makes the citizens' address absolute, with its QR code.
+async fn page(state: &AppState, shell: Shell, seat: &Seat, f: PostForm, errors: &[FieldError], host: Option<(&str, bool)>) -> AppResult<Response> {
     let m = store::matrix(&state.db, seat.c.id).await?;
     let mine = store::votes_of(&state.db, seat.c.id, &seat.me.key).await?;
     let (to_vote, voted): (Vec<Card>, Vec<Card>) = m
@@ -375,6 +381,16 @@ async fn page(state: &AppState, shell: Shell, seat: &Seat, f: PostForm, errors: 
     } else {
         vec![]
     };
+    let mut public_link = match seat.public {
+        true => None,
+        false => crate::org::store::find_committee(&state.db, seat.c.committee_id).await?.map(|k| format!("/c/{}/consultations/{}/deliberation", k.code, seat.c.id)),
+    };
+    let mut qr = String::new();
+    if let (Some(path), Some((host, secure))) = (&public_link, host) {
+        let url = format!("{}://{host}{path}", if secure { "https" } else { "http" });
+        qr = crate::studios::qr::svg(&url, 200);
+        public_link = Some(url);
+    }
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let labels = vote_labels(&shell);
     let p = Page {
@@ -393,6 +409,8 @@ async fn page(state: &AppState, shell: Shell, seat: &Seat, f: PostForm, errors: 
         opinions,
         opinions_total,
         moderation,
+        public_link,
+        qr,
         f,
     };
     let mut res = html(&p)?;
@@ -400,14 +418,15 @@ async fn page(state: &AppState, shell: Shell, seat: &Seat, f: PostForm, errors: 
     Ok(res)
 }
 
-pub async fn member_page(State(state): State<AppState>, a: Authed, Path(id): Path<i64>) -> AppResult<Response> {
+pub async fn member_page(State(state): State<AppState>, a: Authed, headers: HeaderMap, Path(id): Path<i64>) -> AppResult<Response> {
     let seat = member_seat(&state, &a, id).await?;
-    page(&state, a.ctx.shell, &seat, PostForm::default(), &[]).await
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).map(|h| (h, a.ctx.info.secure));
+    page(&state, a.ctx.shell, &seat, PostForm::default(), &[], host).await
 }
 
 pub async fn public_page(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, Path((code, id)): Path<(String, i64)>) -> AppResult<Response> {
     let seat = citizen_seat(&state, &ctx, &headers, &code, id, "").await?;
-    let res = page(&state, ctx.shell, &seat, PostForm::default(), &[]).await?;
+    let res = page(&state, ctx.shell, &seat, PostForm::default(), &[], None).await?;
     Ok(seat.finish(&ctx.info, res))
 }
 
@@ -473,7 +492,7 @@ async fn add_post(state: &AppState, ctx: Ctx, seat: &Seat, f: PostForm) -> AppRe
     };
     let body = match parsed {
         Ok(b) => b,
-        Err(e) => return page(state, ctx.shell, seat, f, &[e]).await.map(|r| seat.finish(&ctx.info, r)),
+        Err(e) => return page(state, ctx.shell, seat, f, &[e], None).await.map(|r| seat.finish(&ctx.info, r)),
     };
     store::add(&state.db, &seat.c, post, &body, &seat.me, seat.staff, &seat.who).await?;
     let anchor = if post == Post::Statement { "vote" } else { "opinions" };
