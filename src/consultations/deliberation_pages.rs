@@ -331,6 +331,8 @@ pub struct PostForm {
 #[template(path = "consultations/deliberation.html")]
 struct Page {
     shell: Shell,
+    /// Show the topic (on the public page only once it has been put to the public).
+    reveal: bool,
     c: Consultation,
     base: String,
     /// Votes may be cast (the statement partial's switch).
@@ -358,44 +360,68 @@ struct Page {
 /// How many opinions a page lists (the newest).
 const OPINIONS_SHOWN: u64 = 50;
 
+/// The consensus of a matrix, worked out off the async workers: k-means and silhouettes grow
+/// with the square of the participants.
+async fn analyse(m: Matrix) -> AppResult<(Matrix, Analysis)> {
+    tokio::task::spawn_blocking(move || {
+        let a = crate::consultations::consensus::analyse(&m.votes, m.statements.len());
+        (m, a)
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.into()))
+}
+
+/// The citizens' address of the deliberation for members and staff to pass on, absolute and
+/// with its QR code when the request's host is known.
+async fn share(state: &AppState, seat: &Seat, host: Option<(&str, bool)>) -> AppResult<(Option<String>, String)> {
+    if seat.public {
+        return Ok((None, String::new()));
+    }
+    let committee = crate::org::store::find_committee(&state.db, seat.c.committee_id).await?;
+    let Some(path) = committee.map(|k| format!("/c/{}/consultations/{}/deliberation", k.code, seat.c.id)) else { return Ok((None, String::new())) };
+    Ok(match host {
+        Some((host, secure)) => {
+            let url = format!("{}://{host}{path}", if secure { "https" } else { "http" });
+            let qr = crate::studios::qr::svg(&url, 200);
+            (Some(url), qr)
+        }
+        None => (Some(path), String::new()),
+    })
+}
+
+/// Every statement with its author and whether it is hidden, for staff.
+async fn moderation(state: &AppState, seat: &Seat) -> AppResult<Vec<ModRow>> {
+    if !seat.staff {
+        return Ok(vec![]);
+    }
+    let all = store::statements(&state.db, seat.c.id).await?;
+    Ok(all.into_iter().map(|s| ModRow { id: s.id, body: s.body, by: s.author_name, hidden: s.hidden }).collect())
+}
+
 /// The page; `host` (the request's Host) makes the citizens' address absolute, with its QR code.
 async fn page(state: &AppState, shell: Shell, seat: &Seat, f: PostForm, errors: &[FieldError], host: Option<(&str, bool)>) -> AppResult<Response> {
-    let m = store::matrix(&state.db, seat.c.id).await?;
     let mine = store::votes_of(&state.db, seat.c.id, &seat.me.key).await?;
+    let (m, analysis) = analyse(store::matrix(&state.db, seat.c.id).await?).await?;
     let (to_vote, voted): (Vec<Card>, Vec<Card>) = m
         .statements
         .iter()
         .enumerate()
         .map(|(i, s)| Card { id: s.id, number: numbered(&shell, i), body: s.body.clone(), mine: mine.get(&s.id).map_or("", |v| v.as_str()) })
         .partition(|card| card.mine.is_empty());
-    let analysis = crate::consultations::consensus::analyse(&m.votes, m.statements.len());
     let results = (!m.voters.is_empty()).then(|| results(&shell, &m, &analysis));
     let (list, opinions_total) = store::opinions(&state.db, seat.c.id, seat.staff, OPINIONS_SHOWN).await?;
     let opinions = list
         .into_iter()
         .map(|o| OpinionRow { id: o.id, name: o.author_name, at: local_time(&o.created_at), body: o.body, hidden: o.hidden })
         .collect();
-    let moderation = if seat.staff {
-        let all = store::statements(&state.db, seat.c.id).await?;
-        all.into_iter().map(|s| ModRow { id: s.id, body: s.body, by: s.author_name, hidden: s.hidden }).collect()
-    } else {
-        vec![]
-    };
-    let mut public_link = match seat.public {
-        true => None,
-        false => crate::org::store::find_committee(&state.db, seat.c.committee_id).await?.map(|k| format!("/c/{}/consultations/{}/deliberation", k.code, seat.c.id)),
-    };
-    let mut qr = String::new();
-    if let (Some(path), Some((host, secure))) = (&public_link, host) {
-        let url = format!("{}://{host}{path}", if secure { "https" } else { "http" });
-        qr = crate::studios::qr::svg(&url, 200);
-        public_link = Some(url);
-    }
+    let (public_link, qr) = share(state, seat, host).await?;
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let labels = vote_labels(&shell);
     let p = Page {
         errors: FormErrors::new(shell.lang, errors),
         shell,
+        // A topic that never went before the public stays off the public page.
+        reveal: !seat.public || seat.c.deliberation_open || results.is_some(),
         c: seat.c.clone(),
         base: seat.base.clone(),
         open: seat.c.deliberation_open,
@@ -408,7 +434,7 @@ async fn page(state: &AppState, shell: Shell, seat: &Seat, f: PostForm, errors: 
         results,
         opinions,
         opinions_total,
-        moderation,
+        moderation: moderation(state, seat).await?,
         public_link,
         qr,
         f,

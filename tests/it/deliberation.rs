@@ -116,6 +116,7 @@ async fn a_changed_vote_replaces_the_old_one() {
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.text.contains(r#"value="disagree" class="vote disagree" aria-pressed="true""#), "the member sees its vote");
     assert!(page.text.contains(r#"value="agree" class="vote agree" aria-pressed="false""#));
+    assert!(page.text.contains(&format!(r#"href="http://xieshang.test/c/yuetang/consultations/{}/deliberation""#, c.id)), "the citizens' address to pass on");
     assert_eq!(cast(&member, &base, ids[0], "maybe").await, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(rows(&app, c.id).await[0].2, "disagree", "a bad vote changes nothing");
 }
@@ -179,6 +180,7 @@ async fn the_public_cannot_vote_or_post_while_the_deliberation_is_closed() {
     let page = citizen.get(&public_path(&c)).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.text.contains("本次网上议事未开放或已结束"), "a clear closed message");
+    assert!(!page.text.contains(TITLE), "a topic never put to the public stays unnamed");
     assert!(!page.text.contains(r#"name="vote""#), "no vote buttons");
     assert_eq!(cast(&citizen, &public_path(&c), ids[0], "agree").await, StatusCode::UNPROCESSABLE_ENTITY);
     let post = citizen.post_form(&format!("{}/posts", public_path(&c)), &[("kind", "opinion"), ("text", "建议在广场增设健身器材")]).await;
