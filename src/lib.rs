@@ -14,6 +14,7 @@ pub mod org;
 pub mod projects;
 pub mod proposals;
 pub mod research;
+pub mod stats;
 pub mod studios;
 pub mod tracking;
 pub mod visits;
