@@ -135,6 +135,7 @@ async fn htmx_gets_the_statement_back_with_the_vote_marked() {
     assert!(res.text.starts_with(&format!(r#"<article class="stmt voted" id="s{}">"#, ids[1])), "{}", res.text);
     assert!(res.text.contains("第2条") && res.text.contains(r#"value="pass" class="vote pass" aria-pressed="true""#));
     assert!(!res.text.contains("<html"), "a fragment, not a page");
+    assert!(res.text.contains(r#"id="delib-progress" hx-swap-oob="true">已表态 1 / 2</small>"#), "and the counter, out of band");
 }
 
 #[tokio::test]
