@@ -116,4 +116,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(crate::exchange::api::router())
         .merge(crate::consultations::api::router())
         .merge(crate::opinions::api::router())
+        .merge(crate::stats::api::router())
 }

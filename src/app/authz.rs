@@ -91,6 +91,8 @@ pub enum Action {
     ScreenOpinionReports,
     /// Approve adopted reports before they are issued.
     ApproveOpinionReports,
+    /// See the committee's statistics and dashboards.
+    ViewStats,
 }
 
 /// The committee an object belongs to, with that committee's ancestors (parent first), so the
@@ -150,6 +152,7 @@ pub fn may(actor: &Actor, action: Action, target: &Target) -> bool {
         Action::WriteOpinionReports => own && matches!(role, Admin | Staff | Member),
         Action::ScreenOpinionReports => own && matches!(role, Admin | Staff),
         Action::ApproveOpinionReports => own && role == Leader,
+        Action::ViewStats => own && matches!(role, Admin | Staff | Leader),
     }
 }
 
@@ -231,6 +234,7 @@ mod tests {
             (WriteOpinionReports, "ATM", "", ""),
             (ScreenOpinionReports, "AT", "", ""),
             (ApproveOpinionReports, "L", "", ""),
+            (ViewStats, "ATL", "", ""),
         ];
         let own = Target { committee_id: 10, ancestors: &[1] };
         let child = Target { committee_id: 20, ancestors: &[10, 1] };

@@ -104,7 +104,8 @@ pub async fn load(txn: &DatabaseTransaction, committee_id: i64, staff: &Who) -> 
             let on = day(1, 5) + Duration::days((k * 100 / visits) as i64);
             let pair = vec![ids[k % ids.len()], ids[(k + 5) % ids.len()]];
             let at = communities.get(k % communities.len().max(1)).and_then(|c| place(c)).or(g.place_id);
-            let v = visit(on, VisitKind::Home, WhomKind::Households, rng.random_range(1..=2), at, pair.into_iter().collect::<std::collections::BTreeSet<_>>().into_iter().collect(), HOME_HEARD[k % HOME_HEARD.len()]);
+            // One household member met each time: the article counts these visits in 人次.
+            let v = visit(on, VisitKind::Home, WhomKind::Households, 1, at, pair.into_iter().collect::<std::collections::BTreeSet<_>>().into_iter().collect(), HOME_HEARD[k % HOME_HEARD.len()]);
             store::insert(txn, committee_id, &v, staff, now(on)).await?;
         }
     }

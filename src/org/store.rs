@@ -185,6 +185,21 @@ pub async fn tree(db: &impl ConnectionTrait, id: i64) -> Result<Vec<Committee>, 
     Ok(out)
 }
 
+/// The ids of every committee below `id` (children, their children …), for roll-ups.
+pub async fn tree_below(db: &impl ConnectionTrait, id: i64) -> Result<Vec<i64>, sea_orm::DbErr> {
+    let mut out = Vec::new();
+    let mut next = vec![id];
+    while let Some(parent) = next.pop() {
+        for c in children(db, parent).await? {
+            if c.id != id && !out.contains(&c.id) {
+                out.push(c.id);
+                next.push(c.id);
+            }
+        }
+    }
+    Ok(out)
+}
+
 pub struct NewCommittee {
     pub code: CommitteeCode,
     pub name: String,

@@ -110,6 +110,7 @@ impl ReceptionQuery {
             from: parse_date("from", self.from.as_deref().unwrap_or(""))?,
             to: parse_date("to", self.to.as_deref().unwrap_or(""))?,
             studio_ids: None,
+            place_ids: None,
         })
     }
 }

@@ -336,6 +336,8 @@ pub struct ReceptionFilter {
     /// Receptions of studios run by this group.
     pub group_id: Option<i64>,
     pub place_id: Option<i64>,
+    /// Receptions at one of these places (a place and those below it).
+    pub place_ids: Option<Vec<i64>>,
     pub from: Option<NaiveDate>,
     /// Inclusive.
     pub to: Option<NaiveDate>,
@@ -354,6 +356,9 @@ fn filtered(committee_id: i64, f: &ReceptionFilter) -> sea_orm::Select<reception
     }
     if let Some(p) = f.place_id {
         q = q.filter(reception::Column::PlaceId.eq(p));
+    }
+    if let Some(p) = &f.place_ids {
+        q = q.filter(reception::Column::PlaceId.is_in(p.iter().copied()));
     }
     if let Some(from) = f.from {
         q = q.filter(reception::Column::HeldOn.gte(from));

@@ -168,6 +168,29 @@ pub struct MonthQuery {
 }
 
 /// Members of the chair's council in office: the chair, the vice chairs, the secretary-general.
+/// The leaders' field days in `from..=to` (visits and activities in the field), summed over the
+/// leaders (of `only`, if given), and the leaders' days in the period: days × 7 ÷ leader-days is
+/// the average field days per week.
+pub async fn leader_days(db: &impl sea_orm::ConnectionTrait, committee_id: i64, from: NaiveDate, to: NaiveDate, only: Option<&[i64]>) -> Result<(u64, u64), sea_orm::DbErr> {
+    let f = MemberFilter { status: Some(MemberStatus::InOffice), ..Default::default() };
+    let ids: Vec<i64> = members::all(db, committee_id, &f)
+        .await?
+        .into_iter()
+        .filter(|m| Position::from_code(&m.position).is_some_and(|p| p.is_leader()))
+        .map(|m| m.id)
+        .filter(|id| only.is_none_or(|o| o.contains(id)))
+        .collect();
+    if ids.is_empty() || to < from {
+        return Ok((0, 0));
+    }
+    let mut out = store::days_out(db, committee_id, &ids, from, to).await?;
+    for (member, days) in crate::activities::store::field_days(db, committee_id, &ids, from, to).await? {
+        out.entry(member).or_default().extend(days);
+    }
+    let days: u64 = out.values().map(|d| d.iter().filter(|x| **x >= from && **x <= to).collect::<std::collections::BTreeSet<_>>().len() as u64).sum();
+    Ok((days * 7, ids.len() as u64 * ((to - from).num_days() as u64 + 1)))
+}
+
 async fn leaders(state: &AppState, committee_id: i64) -> AppResult<Vec<(i64, String, Position)>> {
     let f = MemberFilter { status: Some(MemberStatus::InOffice), ..Default::default() };
     let mut out: Vec<(i64, String, Position)> = members::all(&state.db, committee_id, &f)

@@ -22,5 +22,6 @@ mod proposal_metrics;
 mod proposal_pages;
 mod proposals;
 mod research_reports;
+mod stats;
 mod studios;
 mod visits;

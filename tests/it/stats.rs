@@ -1,0 +1,94 @@
+//! Statistics from the records: the demo reproduces the source article's figures through
+//! `/api/v1/stats` (committee, group and studio scopes, the periods the article names), a parent
+//! committee sees the sum over its tree, and the API checks its period, scope and caller.
+use axum::http::StatusCode;
+use serde_json::Value;
+
+use crate::harness::TestApp;
+
+async fn group_id(app: &TestApp, name: &str) -> i64 {
+    let cid = xieshang::org::store::find_committee_by_code(&app.state.db, "yuetang").await.unwrap().unwrap().id;
+    xieshang::org::structure::groups(&app.state.db, cid).await.unwrap().into_iter().find(|g| g.name == name).unwrap().id
+}
+
+async fn stats(app: &TestApp, user: &str, query: &str) -> Value {
+    let t = app.token(user).await;
+    let res = app.client().get_bearer(&format!("/api/v1/stats?{query}"), &t).await;
+    assert_eq!(res.status, StatusCode::OK, "{query}: {}", res.text);
+    res.json()
+}
+
+fn n(v: &Value, key: &str) -> u64 {
+    v[key].as_u64().unwrap_or_else(|| panic!("{key} is a number: {v}"))
+}
+
+#[tokio::test]
+async fn the_demo_reproduces_the_articles_figures() {
+    let app = TestApp::demo().await;
+    let year = stats(&app, "staff", "from=2022-01-01&to=2022-04-19").await;
+    assert_eq!(n(&year, "members"), 181);
+    assert!(n(&year, "people_visited") >= 560, "{year}");
+    assert!(n(&year, "consultations") >= 33);
+    assert!(n(&year, "proposals") >= 164);
+    assert!(n(&year, "activities") >= 30);
+    assert!(n(&year, "volunteer_person_times") >= 80);
+    assert!(n(&year, "households_assisted") >= 320 && year["assistance_yuan"].as_f64().unwrap() >= 200_000.0, "Spring Festival");
+    assert!(year["duty_days_per_week"].as_f64().unwrap() >= 3.0, "leaders in the field three days a week: {}", year["duty_days_per_week"]);
+    for rate in ["filing_rate", "answer_rate", "on_time_answer_rate", "satisfaction_rate"] {
+        let r = year[rate].as_f64().unwrap_or_else(|| panic!("{rate}"));
+        assert!((0.0..=1.0).contains(&r), "{rate} is a fraction");
+    }
+
+    let shuyuan = group_id(&app, "书院路政协小组").await;
+    let g = stats(&app, "staff", &format!("from=2022-01-01&to=2022-04-19&group={shuyuan}")).await;
+    assert_eq!(n(&g, "members"), 14);
+    assert!(n(&g, "home_visits") >= 30, "{g}");
+    assert_eq!(n(&g, "research_reports"), 3);
+
+    let q1 = stats(&app, "staff", "from=2022-01-01&to=2022-03-31").await;
+    assert!(n(&q1, "citizens_received") >= 320 && n(&q1, "demands") >= 85 && n(&q1, "demands_resolved") >= 36, "{q1}");
+    let wulidui = group_id(&app, "五里堆街道政协小组").await;
+    let w = stats(&app, "staff", &format!("from=2022-01-01&to=2022-04-19&group={wulidui}")).await;
+    assert_eq!(n(&w, "receptions"), 2);
+    assert_eq!(n(&w, "home_visits"), 19);
+    assert!(n(&w, "demands_resolved") >= 7, "{w}");
+
+    // Scoped figures never exceed the committee's.
+    for key in ["people_visited", "consultations", "proposals", "activities", "research_reports", "receptions"] {
+        assert!(n(&g, key) <= n(&year, key) && n(&w, key) <= n(&year, key), "{key}");
+    }
+}
+
+#[tokio::test]
+async fn a_parent_committee_sees_the_sum_over_its_tree() {
+    let app = TestApp::demo().await;
+    let district = stats(&app, "staff", "from=2022-01-01&to=2022-12-31").await;
+    let city = stats(&app, "xiangtan-admin", "from=2022-01-01&to=2022-12-31").await;
+    // The city and the neighbouring district have only their shared activities (five) and no
+    // members or visits of their own in the demo.
+    assert_eq!(n(&city, "members"), n(&district, "members"));
+    assert_eq!(n(&city, "people_visited"), n(&district, "people_visited"));
+    assert_eq!(n(&city, "activities"), n(&district, "activities") + 5);
+    assert_eq!(n(&city, "proposals"), n(&district, "proposals"));
+    assert_eq!(city["filing_rate"], district["filing_rate"], "rates from the summed counts");
+}
+
+#[tokio::test]
+async fn the_api_checks_its_period_scope_and_caller() {
+    let app = TestApp::demo().await;
+    let t = app.token("staff").await;
+    let c = app.client();
+    let bad = c.get_bearer("/api/v1/stats?from=2022-02-01&to=2022-01-01&group=1&place=2", &t).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<String> = bad.json()["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap().to_string()).collect();
+    assert_eq!(fields, ["scope", "to"]);
+    assert_eq!(c.get_bearer("/api/v1/stats?from=2022-01-01&to=2022-01-31&group=99999", &t).await.status, StatusCode::NOT_FOUND);
+    let member = app.token("member").await;
+    assert_eq!(c.get_bearer("/api/v1/stats?from=2022-01-01&to=2022-01-31", &member).await.status, StatusCode::FORBIDDEN);
+    let empty = stats(&app, "staff", "from=2019-01-01&to=2019-01-31").await;
+    assert_eq!((n(&empty, "visits"), n(&empty, "proposals")), (0, 0));
+    assert!(empty["filing_rate"].is_null() && empty["satisfaction_rate"].is_null(), "null where the denominator is 0");
+    for key in ["members", "visits", "people_visited", "home_visits", "consultations", "proposals", "proposals_filed", "filing_rate", "answer_rate", "on_time_answer_rate", "satisfaction_rate", "research_reports", "receptions", "citizens_received", "demands", "demands_resolved", "activities", "volunteer_person_times", "households_assisted", "assistance_yuan", "duty_days_per_week"] {
+        assert!(empty.get(key).is_some(), "{key} is present");
+    }
+}
