@@ -3,6 +3,7 @@
 //! are never taken from the source article.
 mod activities;
 mod consultations;
+mod deliberation;
 mod liaison;
 mod opinions;
 mod org;
@@ -112,7 +113,8 @@ pub async fn load(db: &DatabaseConnection, password: Option<String>) -> AppResul
     research::load(&txn, id_of(DEMO_CODE), &demo_org.member_ids, &staff).await?;
     liaison::load(&txn, id_of(DEMO_CODE), &demo_org.member_ids, &staff).await?;
     projects::load(&txn, id_of(DEMO_CODE), &demo_org.member_ids, &staff).await?;
-    consultations::load(&txn, id_of(DEMO_CODE), &demo_org.member_ids, &staff).await?;
+    let deliberating = consultations::load(&txn, id_of(DEMO_CODE), &demo_org.member_ids, &staff).await?;
+    deliberation::load(&txn, deliberating, &demo_org.member_ids).await?;
     opinions::load(&txn, id_of(DEMO_CODE), id_of("xiangtan"), &demo_org.member_ids, &staff).await?;
     let who = Who::anonymous(Some(id_of(DEMO_CODE)), "demo", "-");
     audit::record(&txn, &who, "create", "committee", id_of(DEMO_CODE), "载入演示数据").await?;

@@ -3,7 +3,7 @@
 //! report as .docx, the API, and the demo's figures counted from its records.
 use axum::http::StatusCode;
 use chrono::{Duration, NaiveDate, Utc};
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect};
 use xieshang::consultations::store::{self, consultation, outcome};
 
 use crate::harness::{Client, TestApp};
@@ -196,6 +196,12 @@ async fn the_demo_holds_the_articles_consultations_and_the_api_filters_them() {
     }
     let open = outcome::Entity::find().filter(outcome::Column::State.is_in(["assigned", "in_progress", "done"])).count(db).await.unwrap();
     assert!(open > 0, "some outcomes are still open");
+    // One consultation being prepared with an online deliberation of realistic size.
+    let jiangbin = consultation::Entity::find().filter(consultation::Column::Title.eq("江滨社区停车位规划与收费")).one(db).await.unwrap().unwrap();
+    assert!(jiangbin.deliberation_open && jiangbin.state == "preparing");
+    let statements = store::statement::Entity::find().filter(store::statement::Column::ConsultationId.eq(jiangbin.id)).count(db).await.unwrap();
+    let voters: Vec<String> = store::vote::Entity::find().filter(store::vote::Column::ConsultationId.eq(jiangbin.id)).select_only().column(store::vote::Column::VoterKey).distinct().into_tuple().all(db).await.unwrap();
+    assert!(statements >= 30 && voters.len() >= 200, "{statements} statements, {} voters", voters.len());
 
     let t = app.token("staff").await;
     let c = app.client();
