@@ -500,7 +500,9 @@ pub async fn step(db: &impl TransactionTrait, c: &Consultation, step: Step, who:
             comment = meeting_on.to_string();
         }
         Step::Hold { held_on } => {
+            // The meeting's date is the day it was held, so a list by date finds it there.
             am.held_on = Set(Some(*held_on));
+            am.meeting_on = Set(Some(*held_on));
             comment = held_on.to_string();
         }
         Step::IssueMinutes { on } => am.minutes_issued_on = Set(Some(*on)),
