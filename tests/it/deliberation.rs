@@ -1,6 +1,6 @@
 //! The online deliberation (网上议事): one vote per person per statement under concurrent votes,
 //! members' and citizens' votes, the public page closed and rate-limited, moderation, the
-//! results of a hand-made vote matrix.
+//! results of a hand-made vote matrix, and the demo's deliberation.
 use std::collections::HashSet;
 use std::sync::Arc;
 
@@ -345,4 +345,32 @@ async fn the_results_page_shows_the_verdicts_of_a_hand_made_matrix() {
     assert!(page.text.contains("<svg class=\"delib-chart narrow\"") && page.text.contains("<svg class=\"delib-chart wide\""));
     assert!(page.text.contains("共识（1）") && page.text.contains("分歧（2）") && page.text.contains("共同反对（1）"));
     assert_eq!(page.text.matches(r##"fill="#2e7d32""##).count(), 2 * 4 + 2, "in both drawings: an agree segment in the four bars with any agreement, and the legend");
+}
+
+#[tokio::test]
+async fn the_demo_deliberation_is_of_realistic_size() {
+    let app = TestApp::demo().await;
+    let cid = committee_id(&app).await;
+    let open: Vec<Consultation> = store::consultation::Entity::find()
+        .filter(store::consultation::Column::CommitteeId.eq(cid))
+        .filter(store::consultation::Column::DeliberationOpen.eq(true))
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(open.len(), 1, "one consultation deliberates online");
+    let c = &open[0];
+    let (statements, analysis, participants) = deliberation::analysis(&app.state.db, c.id).await.unwrap();
+    assert!(statements.len() >= 30, "{} statements", statements.len());
+    assert!(participants >= 200, "{participants} participants");
+    let all = deliberation::statements(&app.state.db, c.id).await.unwrap();
+    assert!(all.iter().any(|s| s.hidden), "one was moderated away");
+    let m = deliberation::matrix(&app.state.db, c.id).await.unwrap();
+    assert!(m.citizens() >= 150 && m.voters.len() - m.citizens() >= 50, "members and residents: {} of {}", m.citizens(), m.voters.len());
+    assert!(analysis.groups.len() >= 2, "the camps are found: {:?}", analysis.groups.iter().map(Vec::len).collect::<Vec<_>>());
+    for v in [Verdict::Agreement, Verdict::Divisive, Verdict::Rejection] {
+        assert!(!analysis.with_verdict(v).is_empty(), "{v:?} among the verdicts");
+    }
+    let page = app.client().get(&format!("/c/yuetang/consultations/{}/deliberation", c.id)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text.contains(&format!("<strong>{participants}</strong>")), "the participants are counted on the page");
 }
