@@ -403,6 +403,11 @@ async fn link_rows(state: &AppState, c: &Consultation) -> AppResult<Vec<(String,
         {
             out.push((format!("/visits/{}", v.id), format!("走访 {} · {}", v.on_date, v.heard.chars().take(30).collect::<String>())));
         }
+        if l.item_type == "research_report"
+            && let Some(r) = crate::research::store::find(&state.db, c.committee_id, l.item_id).await?
+        {
+            out.push((format!("/research-reports/{}", r.id), format!("调研报告 {} · {}", r.on_date, r.title)));
+        }
     }
     Ok(out)
 }
@@ -666,22 +671,31 @@ pub async fn instruction(State(state): State<AppState>, a: Authed, Path(id): Pat
 
 #[derive(Clone, Debug, Default, Deserialize)]
 pub struct LinkForm {
+    /// visit or research_report.
     #[serde(default)]
-    pub visit_id: String,
+    pub item_type: String,
+    #[serde(default)]
+    pub item_id: String,
 }
 
-/// Links a visit of the committee as preparatory research.
+/// Links a visit or research report of the committee as preparatory research.
 pub async fn link(State(state): State<AppState>, a: Authed, Path(id): Path<i64>, Form(f): Form<LinkForm>) -> AppResult<Response> {
     let c = managed(&state, &a.actor, id).await?;
-    let result = match f.visit_id.trim().parse::<i64>() {
-        Ok(v) if crate::visits::store::find(&state.db, c.committee_id, v).await?.is_some() => {
+    let cid = c.committee_id;
+    let found = match (f.item_type.as_str(), f.item_id.trim().parse::<i64>()) {
+        ("visit", Ok(v)) => crate::visits::store::find(&state.db, cid, v).await?.map(|_| ("visit", v, "走访")),
+        ("research_report", Ok(r)) => crate::research::store::find(&state.db, cid, r).await?.map(|_| ("research_report", r, "调研报告")),
+        _ => None,
+    };
+    let result = match found {
+        Some((kind, item, label)) => {
             let txn = sea_orm::TransactionTrait::begin(&state.db).await?;
-            store::link(&txn, c.id, "visit", v).await?;
-            crate::app::audit::record(&txn, &Who::actor(&a.actor, &a.ctx.info.ip), "link", store::ITEM_TYPE, c.id, format!("关联走访 #{v}")).await?;
+            store::link(&txn, c.id, kind, item).await?;
+            crate::app::audit::record(&txn, &Who::actor(&a.actor, &a.ctx.info.ip), "link", store::ITEM_TYPE, c.id, format!("关联{label} #{item}")).await?;
             sea_orm::TransactionSession::commit(txn).await?;
             Ok(())
         }
-        _ => Err(AppError::invalid("visit_id", "err.choice")),
+        None => Err(AppError::invalid("item_id", "err.choice")),
     };
     done(&state, a, c, result).await
 }

@@ -245,3 +245,21 @@ async fn a_citizen_suggests_a_topic_which_staff_see_with_the_phone() {
     assert!(app.login("staff").await.get(&format!("/consultations/{}", c.id)).await.text.contains("13812345678"), "staff call back");
     assert!(!app.login("member").await.get(&format!("/consultations/{}", c.id)).await.text.contains("13812345678"), "members do not see the phone");
 }
+
+#[tokio::test]
+async fn visits_and_research_reports_are_linked_as_preparatory_research() {
+    let app = TestApp::demo().await;
+    let db = &app.state.db;
+    let staff = app.login("staff").await;
+    let c = consultation::Entity::find().filter(consultation::Column::Title.eq("江滨社区停车位规划与收费")).one(db).await.unwrap().unwrap();
+    let visit = xieshang::visits::store::visit::Entity::find().one(db).await.unwrap().unwrap();
+    let report = xieshang::research::store::report::Entity::find().one(db).await.unwrap().unwrap();
+    let base = format!("/consultations/{}", c.id);
+    ok(&staff, &format!("{base}/links"), &[("item_type", "visit"), ("item_id", &visit.id.to_string())]).await;
+    ok(&staff, &format!("{base}/links"), &[("item_type", "research_report"), ("item_id", &report.id.to_string())]).await;
+    ok(&staff, &format!("{base}/links"), &[("item_type", "visit"), ("item_id", &visit.id.to_string())]).await;
+    refused(&staff, &format!("{base}/links"), &[("item_type", "research_report"), ("item_id", "999999")], "请选择有效的选项").await;
+    assert_eq!(store::links(db, c.id).await.unwrap().len(), 2, "linking twice keeps one link");
+    let page = staff.get(&base).await.text;
+    assert!(page.contains(&format!(r#"href="/visits/{}""#, visit.id)) && page.contains(&format!(r#"href="/research-reports/{}""#, report.id)));
+}
