@@ -61,7 +61,7 @@ impl Shell {
 
 fn nav_for(actor: &Actor, path: &str) -> Vec<NavItem> {
     let own = Target::own(actor);
-    let entries: [(&str, &str, Option<Action>); 18] = [
+    let entries: [(&str, &str, Option<Action>); 19] = [
         ("/", "nav.home", None),
         ("/demands", "nav.demands", Some(Action::ViewDemands)),
         ("/proposals", "nav.proposals", Some(Action::ViewProposals)),
@@ -75,6 +75,7 @@ fn nav_for(actor: &Actor, path: &str) -> Vec<NavItem> {
         ("/projects", "nav.projects", Some(Action::ViewProjects)),
         ("/research-reports", "nav.research", Some(Action::ViewResearchReports)),
         ("/exchange", "nav.exchange", Some(Action::ViewExchange)),
+        ("/stats", "nav.stats", Some(Action::ViewStats)),
         ("/members", "nav.members", Some(Action::ViewMembers)),
         ("/org/sectors", "nav.catalogs", Some(Action::ManageCatalogs)),
         ("/users", "nav.users", Some(Action::ViewUsers)),
@@ -222,9 +223,9 @@ mod tests {
     #[test]
     fn navigation_fits_the_role() {
         let hrefs = |r| nav_for(&actor(r), "/users").into_iter().map(|n| n.href).collect::<Vec<_>>();
-        assert_eq!(hrefs(Role::Admin), ["/", "/demands", "/proposals", "/consultations", "/opinion-reports", "/studios", "/receptions", "/visits", "/activities", "/liaison", "/projects", "/research-reports", "/exchange", "/members", "/org/sectors", "/users", "/committees"]);
-        assert_eq!(hrefs(Role::Staff), ["/", "/demands", "/proposals", "/consultations", "/opinion-reports", "/studios", "/receptions", "/visits", "/activities", "/liaison", "/projects", "/research-reports", "/exchange", "/members", "/org/sectors"]);
-        assert_eq!(hrefs(Role::Leader), ["/", "/demands", "/proposals", "/consultations", "/opinion-reports", "/studios", "/receptions", "/visits", "/activities", "/liaison", "/projects", "/research-reports", "/exchange", "/members"]);
+        assert_eq!(hrefs(Role::Admin), ["/", "/demands", "/proposals", "/consultations", "/opinion-reports", "/studios", "/receptions", "/visits", "/activities", "/liaison", "/projects", "/research-reports", "/exchange", "/stats", "/members", "/org/sectors", "/users", "/committees"]);
+        assert_eq!(hrefs(Role::Staff), ["/", "/demands", "/proposals", "/consultations", "/opinion-reports", "/studios", "/receptions", "/visits", "/activities", "/liaison", "/projects", "/research-reports", "/exchange", "/stats", "/members", "/org/sectors"]);
+        assert_eq!(hrefs(Role::Leader), ["/", "/demands", "/proposals", "/consultations", "/opinion-reports", "/studios", "/receptions", "/visits", "/activities", "/liaison", "/projects", "/research-reports", "/exchange", "/stats", "/members"]);
         assert_eq!(hrefs(Role::Unit), ["/", "/demands", "/proposals", "/consultations", "/members"]);
         assert_eq!(hrefs(Role::Auditor), ["/", "/audit"]);
         assert_eq!(hrefs(Role::Member), ["/", "/demands", "/proposals", "/consultations", "/opinion-reports", "/studios", "/receptions", "/visits", "/activities", "/liaison", "/projects", "/research-reports", "/exchange", "/members"]);

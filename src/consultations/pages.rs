@@ -308,6 +308,8 @@ struct DetailPage {
     may_outcomes: bool,
     may_instruct: bool,
     may_report: bool,
+    /// Units do not deliberate: no link for them.
+    may_deliberate: bool,
     members: Vec<(i64, String)>,
     member_ticked: Vec<i64>,
     units: Vec<(i64, String)>,
@@ -505,6 +507,7 @@ async fn detail_page(state: &AppState, a: Authed, c: Consultation, errors: &[Fie
         may_minutes: staff && st == ConsultationState::Held,
         may_outcomes: staff && matches!(st, ConsultationState::Held | ConsultationState::MinutesIssued),
         may_instruct: staff && matches!(st, ConsultationState::MinutesIssued | ConsultationState::Closed),
+        may_deliberate: may(&a.actor, Action::Deliberate, &own),
         may_report: a.actor.role != Role::Unit && matches!(st, ConsultationState::MinutesIssued | ConsultationState::Closed),
         member_ticked: all_participants.iter().filter_map(|p| p.member_id).collect(),
         unit_ticked: all_participants.iter().filter_map(|p| p.unit_id).collect(),

@@ -1,10 +1,58 @@
 //! Statistics: every figure of the source article computed from records, the dashboards and
 //! exports built on them, and the work summary in the article's style.
 pub mod api;
+pub mod charts;
 pub mod metrics;
+pub mod pages;
 pub mod summary;
 
 /// This area's UI strings (key, 中文, English).
+use axum::Router;
+use axum::routing::get;
+
+use crate::app::AppState;
+
+/// The dashboard page.
+pub fn router() -> Router<AppState> {
+    Router::new().route("/stats", get(pages::dashboard))
+}
+
 pub const MESSAGES: &[(&str, &str, &str)] = &[
+    ("nav.stats", "统计", "Statistics"),
+    ("stats.this_year", "今年", "This year"),
+    ("stats.this_quarter", "本季度", "This quarter"),
+    ("stats.this_month", "本月", "This month"),
+    ("stats.group", "政协小组", "Group"),
+    ("stats.place", "镇街社区", "Place"),
+    ("stats.studio", "委员工作室", "Studio"),
+    ("stats.sector", "界别", "Sector"),
+    ("stats.hint", "数字均由记录实时统计；带链接的数字可查看对应的记录清单。上级政协不选范围时为本级及下级政协合计。", "Every figure is counted from the records; linked figures open the list of those records. A parent committee without a scope sees the sum over the committees below."),
+    ("stats.section.going_out", "走动：走访与下基层", "Going out: visits and field days"),
+    ("stats.section.consulting", "协商、提案与调研", "Consultations, proposals and research"),
+    ("stats.section.studios", "委员工作室", "Member studios"),
+    ("stats.section.activities", "活动与帮扶", "Activities and assistance"),
+    ("stats.members", "委员数", "Members"),
+    ("stats.visits", "走访次数", "Visits"),
+    ("stats.people_visited", "走访人次", "People visited"),
+    ("stats.home_visits", "入户走访人次", "Home visits (people)"),
+    ("stats.duty_days_per_week", "领导每周下基层天数", "Leaders' field days a week"),
+    ("stats.consultations", "协商活动场次", "Consultations held"),
+    ("stats.proposals", "提案数", "Proposals"),
+    ("stats.proposals_filed", "立案数", "Filed"),
+    ("stats.filing_rate", "立案率", "Filing rate"),
+    ("stats.answer_rate", "办复率", "Answer rate"),
+    ("stats.on_time_answer_rate", "按期办复率", "On-time answer rate"),
+    ("stats.satisfaction_rate", "满意率", "Satisfaction rate"),
+    ("stats.research_reports", "调研报告数", "Research reports"),
+    ("stats.receptions", "接待次数", "Receptions"),
+    ("stats.citizens_received", "接待群众人次", "Citizens received"),
+    ("stats.demands", "收集意见诉求数", "Concerns collected"),
+    ("stats.demands_resolved", "解决问题数", "Problems solved"),
+    ("stats.activities", "活动次数", "Activities"),
+    ("stats.volunteer_person_times", "志愿服务人次", "Volunteer person-times"),
+    ("stats.households_assisted", "慰问户数", "Households assisted"),
+    ("stats.assistance_yuan", "慰问金（元）", "Assistance (yuan)"),
+    ("stats.trends", "月度趋势", "Monthly trends"),
+    ("stats.by_group", "各小组情况", "By group"),
     ("stats.err.one_scope", "只能选择一个范围（小组、工作室、镇街或界别）", "Choose one scope at most (group, studio, place or sector)"),
 ];

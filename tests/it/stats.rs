@@ -92,3 +92,30 @@ async fn the_api_checks_its_period_scope_and_caller() {
         assert!(empty.get(key).is_some(), "{key} is present");
     }
 }
+
+#[tokio::test]
+async fn the_dashboard_shows_the_figures_and_its_links_lead_to_lists_with_the_same_totals() {
+    let app = TestApp::demo().await;
+    let shuyuan = group_id(&app, "书院路政协小组").await;
+    let query = format!("from=2022-01-01&to=2022-04-19&group={shuyuan}");
+    let api = stats(&app, "leader", &query).await;
+    let leader = app.login("leader").await;
+    let page = leader.get(&format!("/stats?{query}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    // The people visited, linked to the visit list under the same filters, whose totals agree.
+    let link = format!(r#"<a class="figure-value" href="/visits?{}">{}</a>"#, query.replace('&', "&#38;"), n(&api, "people_visited"));
+    assert!(page.text.contains(&link), "the figure links to its records");
+    let list = leader.get(&format!("/visits?{query}")).await.text;
+    let totals = &list[list.find(r#"id="visit-totals""#).unwrap()..];
+    assert!(totals.contains(&format!("<strong>{}</strong>", n(&api, "people_visited"))), "the list's total is the figure");
+    let reports = leader.get(&format!("/research-reports?{query}")).await.text;
+    assert!(page.text.contains(&format!("{}</a>", n(&api, "research_reports"))) && reports.contains(&format!("<strong>{}</strong>", n(&api, "research_reports"))));
+    assert_eq!(page.text.matches("<svg class=\"chart\"").count(), 4, "four monthly charts");
+    assert!(!page.text.contains("各小组情况"), "a group's dashboard has no table of groups");
+    let whole = leader.get("/stats?from=2022-01-01&to=2022-04-19").await.text;
+    assert!(whole.contains("各小组情况") && whole.contains(&format!("group={shuyuan}")));
+    assert_eq!(app.login("member").await.get("/stats").await.status, StatusCode::FORBIDDEN);
+    let bad = leader.get("/stats?from=2022-13-01&group=999999").await;
+    assert_eq!(bad.status, StatusCode::OK, "bad filters are named, the page still renders");
+    assert!(bad.text.contains("日期格式应为 YYYY-MM-DD"));
+}

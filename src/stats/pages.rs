@@ -1,0 +1,233 @@
+//! The dashboard for staff and leaders: a period and a scope, every figure (linked to the list
+//! of its records where that list takes the same filters, so the list's total is the figure),
+//! monthly trends as SVG, and the figures per group.
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use chrono::{Datelike, Months, NaiveDate};
+
+use crate::app::AppState;
+use crate::app::authz::{Action, Target, authorize};
+use crate::app::error::{AppResult, FieldError};
+use crate::app::forms::FormErrors;
+use crate::app::shell::{Authed, Shell, html, today};
+use crate::stats::api::StatsQuery;
+use crate::stats::charts;
+use crate::stats::metrics::{self, Scope, Stats};
+
+/// One figure on the dashboard.
+pub struct Figure {
+    pub label: &'static str,
+    pub value: String,
+    /// The list of the records behind it, when a list takes exactly these filters.
+    pub href: Option<String>,
+}
+
+pub struct Section {
+    pub title: &'static str,
+    pub figures: Vec<Figure>,
+}
+
+pub struct GroupRow {
+    pub id: i64,
+    pub name: String,
+    pub cells: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "stats/dashboard.html")]
+struct DashboardPage {
+    shell: Shell,
+    q: StatsQuery,
+    from: NaiveDate,
+    to: NaiveDate,
+    presets: Vec<(String, String)>,
+    groups: Vec<(i64, String)>,
+    places: Vec<(i64, String)>,
+    studios: Vec<(i64, String)>,
+    sectors: Vec<(i64, String)>,
+    sections: Vec<Section>,
+    /// (caption, SVG).
+    charts: Vec<(&'static str, String)>,
+    group_heads: Vec<&'static str>,
+    group_rows: Vec<GroupRow>,
+    errors: FormErrors,
+}
+
+fn percent(r: Option<f64>) -> String {
+    r.map(|x| format!("{:.1}%", x * 100.0)).unwrap_or_else(|| "—".into())
+}
+
+/// The period's presets: this year, quarter and month, and the four years before.
+fn presets(shell: &Shell, today: NaiveDate) -> Vec<(String, String)> {
+    let year = today.year();
+    let q_first = NaiveDate::from_ymd_opt(year, (today.month0() / 3) * 3 + 1, 1).expect("a quarter starts");
+    let m_first = today.with_day(1).expect("the first exists");
+    let span = |a: NaiveDate, b: NaiveDate| format!("from={a}&to={b}");
+    let mut out = vec![
+        (shell.t("stats.this_year").to_string(), span(NaiveDate::from_ymd_opt(year, 1, 1).expect("new year"), today)),
+        (shell.t("stats.this_quarter").to_string(), span(q_first, today)),
+        (shell.t("stats.this_month").to_string(), span(m_first, today)),
+    ];
+    for y in (year - 4..year).rev() {
+        out.push((y.to_string(), span(NaiveDate::from_ymd_opt(y, 1, 1).expect("new year"), NaiveDate::from_ymd_opt(y, 12, 31).expect("new year's eve"))));
+    }
+    out
+}
+
+/// The scope as list filters take it (`group=3`), for drill-down links; `None` for scopes a
+/// list cannot take.
+fn list_scope(scope: Scope, group_ok: bool, place_ok: bool, studio_ok: bool) -> Option<String> {
+    match scope {
+        Scope::Committee => Some(String::new()),
+        Scope::Group(g) if group_ok => Some(format!("&group={g}")),
+        Scope::Place(p) if place_ok => Some(format!("&place={p}")),
+        Scope::Studio(s) if studio_ok => Some(format!("&studio={s}")),
+        _ => None,
+    }
+}
+
+fn sections(shell: &Shell, s: &Stats, from: NaiveDate, to: NaiveDate, scope: Scope, own_only: bool) -> Vec<Section> {
+    let period = format!("from={from}&to={to}");
+    // Lists show one committee: a parent's summed figures are not linked.
+    let link = |path: &str, scoped: Option<String>| if own_only { scoped.map(|sc| format!("{path}?{period}{sc}")) } else { None };
+    let n = |label: &'static str, v: u64, href: Option<String>| Figure { label: shell.t(label), value: v.to_string(), href };
+    let visits = link("/visits", list_scope(scope, true, true, false));
+    let research = link("/research-reports", list_scope(scope, true, true, false));
+    let receptions = link("/receptions", list_scope(scope, false, false, true));
+    let activities = link("/activities", list_scope(scope, false, true, false));
+    vec![
+        Section {
+            title: shell.t("stats.section.going_out"),
+            figures: vec![
+                n("stats.members", s.members, None),
+                n("stats.visits", s.visits, visits.clone()),
+                n("stats.people_visited", s.people_visited, visits.clone()),
+                n("stats.home_visits", s.home_visits, visits.map(|v| format!("{v}&kind=home"))),
+                Figure { label: shell.t("stats.duty_days_per_week"), value: s.duty_days_per_week.map(|d| format!("{d:.1}")).unwrap_or_else(|| "—".into()), href: None },
+            ],
+        },
+        Section {
+            title: shell.t("stats.section.consulting"),
+            figures: vec![
+                n("stats.consultations", s.consultations, None),
+                n("stats.proposals", s.proposals, None),
+                n("stats.proposals_filed", s.proposals_filed, None),
+                Figure { label: shell.t("stats.filing_rate"), value: percent(s.filing_rate), href: None },
+                Figure { label: shell.t("stats.answer_rate"), value: percent(s.answer_rate), href: None },
+                Figure { label: shell.t("stats.on_time_answer_rate"), value: percent(s.on_time_answer_rate), href: None },
+                Figure { label: shell.t("stats.satisfaction_rate"), value: percent(s.satisfaction_rate), href: None },
+                n("stats.research_reports", s.research_reports, research),
+            ],
+        },
+        Section {
+            title: shell.t("stats.section.studios"),
+            figures: vec![
+                n("stats.receptions", s.receptions, receptions.clone()),
+                n("stats.citizens_received", s.citizens_received, receptions),
+                n("stats.demands", s.demands, None),
+                n("stats.demands_resolved", s.demands_resolved, None),
+            ],
+        },
+        Section {
+            title: shell.t("stats.section.activities"),
+            figures: vec![
+                n("stats.activities", s.activities, activities.clone()),
+                n("stats.volunteer_person_times", s.volunteer_person_times, activities.clone().map(|a| format!("{a}&kind=volunteering"))),
+                n("stats.households_assisted", s.households_assisted, activities.clone().map(|a| format!("{a}&kind=assistance"))),
+                Figure { label: shell.t("stats.assistance_yuan"), value: format!("{:.0}", s.assistance_yuan), href: activities.map(|a| format!("{a}&kind=assistance")) },
+            ],
+        },
+    ]
+}
+
+/// The first days of the months the period touches (at most 24).
+fn months(from: NaiveDate, to: NaiveDate) -> Vec<NaiveDate> {
+    let mut out = Vec::new();
+    let mut m = from.with_day(1).expect("the first exists");
+    while m <= to && out.len() < 24 {
+        out.push(m);
+        m = m + Months::new(1);
+    }
+    out
+}
+
+pub async fn dashboard(State(state): State<AppState>, a: Authed, Query(q): Query<StatsQuery>) -> AppResult<Response> {
+    authorize(&a.actor, Action::ViewStats, &Target::own(&a.actor))?;
+    let cid = a.actor.committee_id;
+    let today = today();
+    let defaulted = StatsQuery { from: if q.from.trim().is_empty() { format!("{}-01-01", today.year()) } else { q.from.clone() }, to: if q.to.trim().is_empty() { today.to_string() } else { q.to.clone() }, ..q.clone() };
+    let (mut errors, (from, to, mut scope)): (Vec<FieldError>, _) = match defaulted.parse() {
+        Ok(p) => (Vec::new(), p),
+        Err(e) => (e, (NaiveDate::from_ymd_opt(today.year(), 1, 1).expect("new year"), today, Scope::Committee)),
+    };
+    if !metrics::scope_exists(&state.db, cid, scope).await? {
+        errors.push(FieldError::new("scope", "err.choice"));
+        scope = Scope::Committee;
+    }
+    let shell = a.ctx.shell;
+    let stats = metrics::compute(&state.db, cid, from, to, scope).await?;
+    let own_only = crate::org::store::tree_below(&state.db, cid).await?.is_empty() || scope != Scope::Committee;
+    let mut series: [Vec<f64>; 4] = Default::default();
+    let mut labels = Vec::new();
+    for m in months(from, to) {
+        let end = (m + Months::new(1)).pred_opt().expect("a day before").min(to);
+        let s = metrics::compute(&state.db, cid, m.max(from), end, scope).await?;
+        labels.push(format!("{}月", m.month()));
+        for (i, v) in [s.people_visited, s.proposals, s.citizens_received, s.activities].into_iter().enumerate() {
+            series[i].push(v as f64);
+        }
+    }
+    let chart_names = [("stats.people_visited", "人次"), ("stats.proposals", "件"), ("stats.citizens_received", "人次"), ("stats.activities", "次")];
+    let charts = chart_names.iter().zip(&series).map(|((k, unit), values)| (shell.t(k), charts::bars(shell.t(k), &labels, values, unit))).collect();
+    let choices = crate::org::structure::filter_choices(&state.db, cid).await?;
+    let mut group_rows = Vec::new();
+    if scope == Scope::Committee {
+        for g in crate::org::structure::groups(&state.db, cid).await?.into_iter().filter(|g| !g.retired) {
+            let s = metrics::compute(&state.db, cid, from, to, Scope::Group(g.id)).await?;
+            let cells = [s.members, s.people_visited, s.home_visits, s.proposals, s.research_reports, s.receptions, s.activities].iter().map(u64::to_string).collect();
+            group_rows.push(GroupRow { id: g.id, name: g.name, cells });
+        }
+    }
+    let page = DashboardPage {
+        errors: FormErrors::new(shell.lang, &errors),
+        presets: presets(&shell, today),
+        sections: sections(&shell, &stats, from, to, scope, own_only),
+        group_heads: ["stats.members", "stats.people_visited", "stats.home_visits", "stats.proposals", "stats.research_reports", "stats.receptions", "stats.activities"].iter().map(|k| shell.t(k)).collect(),
+        studios: crate::studios::store::list(&state.db, cid).await?.into_iter().filter(|s| !s.retired).map(|s| (s.id, s.name)).collect(),
+        sectors: crate::org::structure::sectors(&state.db, cid).await?.into_iter().map(|s| (s.id, s.name)).collect(),
+        groups: choices.groups,
+        places: choices.places,
+        shell,
+        q,
+        from,
+        to,
+        charts,
+        group_rows,
+    };
+    html(&page)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn the_months_of_a_period() {
+        assert_eq!(months(d(2022, 1, 15), d(2022, 4, 19)), vec![d(2022, 1, 1), d(2022, 2, 1), d(2022, 3, 1), d(2022, 4, 1)]);
+        assert_eq!(months(d(2022, 3, 1), d(2022, 3, 1)), vec![d(2022, 3, 1)]);
+        assert_eq!(months(d(2020, 1, 1), d(2024, 12, 31)).len(), 24, "at most two years of bars");
+    }
+
+    #[test]
+    fn only_lists_that_take_the_scope_are_linked() {
+        assert_eq!(list_scope(Scope::Group(3), true, true, false), Some("&group=3".into()));
+        assert_eq!(list_scope(Scope::Sector(2), true, true, true), None, "no list filters by sector");
+        assert_eq!(list_scope(Scope::Studio(5), true, true, false), None);
+        assert_eq!(list_scope(Scope::Committee, false, false, false), Some(String::new()));
+    }
+}
