@@ -21,6 +21,14 @@ fn limited(path: &str) -> bool {
     LIMITED.contains(&path) || path.starts_with("/c/")
 }
 
+/// A deliberation asks for a vote on each of its thirty-odd statements: votes are counted apart
+/// from the other public forms, with this many for each form post allowed.
+pub const VOTES_PER_FORM: u32 = 10;
+
+fn is_vote(path: &str) -> bool {
+    path.starts_with("/c/") && path.ends_with("/deliberation/votes")
+}
+
 /// A fixed-window counter per client address.
 pub struct RateLimiter {
     per_window: u32,
@@ -52,7 +60,8 @@ impl RateLimiter {
 pub async fn limit_public_forms(State(state): State<AppState>, req: Request, next: Next) -> Response {
     if req.method() == Method::POST && limited(req.uri().path()) {
         let client = req.extensions().get::<RequestInfo>().map(|i| i.ip.clone()).unwrap_or_default();
-        if !state.limiter.allow(&client, Instant::now()) {
+        let limiter = if is_vote(req.uri().path()) { &state.vote_limiter } else { &state.limiter };
+        if !limiter.allow(&client, Instant::now()) {
             tracing::warn!(%client, path = %req.uri().path(), "rate limit reached");
             return StatusCode::TOO_MANY_REQUESTS.into_response();
         }
@@ -63,6 +72,14 @@ pub async fn limit_public_forms(State(state): State<AppState>, req: Request, nex
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn votes_are_counted_apart_from_the_other_public_forms() {
+        assert!(is_vote("/c/yuetang/consultations/43/deliberation/votes"));
+        assert!(!is_vote("/c/yuetang/consultations/43/deliberation/posts"));
+        assert!(!is_vote("/consultations/43/deliberation/votes"), "members' votes are not public forms");
+        assert!(limited("/c/yuetang/consultations/suggest") && !limited("/consultations"));
+    }
 
     #[test]
     fn a_window_allows_its_quota_per_client() {
