@@ -130,8 +130,8 @@ const MAX_GROUPS: usize = 5;
 pub fn analyse(votes: &[Vec<Option<Vote>>], statements: usize) -> Analysis {
     let needed = MIN_VOTES.min(statements).max(1);
     let active: Vec<usize> = (0..votes.len()).filter(|&p| votes[p].iter().flatten().count() >= needed).collect();
-    let points: Vec<Vec<f64>> = active.iter().map(|&p| (0..statements).map(|s| votes[p].get(s).copied().flatten().map_or(0.0, Vote::value)).collect()).collect();
-    let labels = cluster(&points);
+    let points: Vec<Vec<Option<f64>>> = active.iter().map(|&p| (0..statements).map(|s| votes[p].get(s).copied().flatten().map(Vote::value)).collect()).collect();
+    let labels = cluster(&project(&points));
     let count = labels.iter().copied().max().map_or(0, |m| m + 1);
     let mut groups: Vec<Vec<usize>> = vec![Vec::new(); count];
     for (i, &g) in labels.iter().enumerate() {
@@ -177,6 +177,63 @@ fn judge(votes: &[Vec<Option<Vote>>], groups: &[Vec<usize>], s: usize) -> Statem
         (Verdict::Unclear, 0.0)
     };
     StatementResult { statement: s, total, groups: tallies, verdict, score }
+}
+
+/// The participants' votes seen along the two directions in which they differ most (principal
+/// components), as Pol.is does: a statement not voted on counts as that statement's average, so
+/// a missing vote neither agrees nor disagrees. In two dimensions camps stand apart clearly
+/// where thirty-odd raw dimensions of mostly small differences blur them.
+fn project(points: &[Vec<Option<f64>>]) -> Vec<Vec<f64>> {
+    let Some(dims) = points.first().map(Vec::len) else { return Vec::new() };
+    let mean: Vec<f64> = (0..dims)
+        .map(|d| {
+            let seen: Vec<f64> = points.iter().filter_map(|p| p[d]).collect();
+            if seen.is_empty() { 0.0 } else { seen.iter().sum::<f64>() / seen.len() as f64 }
+        })
+        .collect();
+    let centred: Vec<Vec<f64>> = points.iter().map(|p| (0..dims).map(|d| p[d].map_or(0.0, |v| v - mean[d])).collect()).collect();
+    let mut axes: Vec<Vec<f64>> = Vec::new();
+    for _ in 0..2.min(dims) {
+        if let Some(axis) = principal_axis(&centred, &axes) {
+            axes.push(axis);
+        }
+    }
+    centred.iter().map(|p| axes.iter().map(|a| dot(p, a)).collect()).collect()
+}
+
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+/// The direction of greatest spread of `rows` at right angles to `found`, by power iteration
+/// from a fixed start (deterministic); `None` when nothing is left to explain.
+fn principal_axis(rows: &[Vec<f64>], found: &[Vec<f64>]) -> Option<Vec<f64>> {
+    let dims = rows.first()?.len();
+    let orthogonal = |mut v: Vec<f64>| {
+        for f in found {
+            let k = dot(&v, f);
+            v.iter_mut().zip(f).for_each(|(x, y)| *x -= k * y);
+        }
+        v
+    };
+    let norm = |v: &[f64]| dot(v, v).sqrt();
+    let mut v = orthogonal((0..dims).map(|d| 1.0 + d as f64 / dims as f64).collect());
+    for _ in 0..200 {
+        // (XᵀX) v without forming XᵀX.
+        let scores: Vec<f64> = rows.iter().map(|r| dot(r, &v)).collect();
+        let next = orthogonal((0..dims).map(|d| rows.iter().zip(&scores).map(|(r, s)| r[d] * s).sum()).collect());
+        let n = norm(&next);
+        if n < 1e-9 {
+            return None;
+        }
+        let next: Vec<f64> = next.into_iter().map(|x| x / n).collect();
+        let settled = next.iter().zip(&v).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max) < 1e-10;
+        v = next;
+        if settled {
+            break;
+        }
+    }
+    Some(v)
 }
 
 fn distance(a: &[f64], b: &[f64]) -> f64 {
@@ -334,6 +391,18 @@ mod tests {
     fn the_same_votes_give_the_same_groups() {
         let votes = matrix(&["aadd", "daad", "aadd", "dada", "aadp", "daad", "ddaa", "aadd"]);
         assert_eq!(analyse(&votes, 4), analyse(&votes, 4));
+    }
+
+    #[test]
+    fn the_projection_keeps_camps_apart_and_ignores_missing_votes() {
+        // Two camps split on statements 0 and 1; statement 2 is missing for half of them.
+        let votes = matrix(&["aad", "aa.", "aad", "dda", "dd.", "dda"]);
+        let points: Vec<Vec<Option<f64>>> = votes.iter().map(|r| r.iter().map(|v| v.map(Vote::value)).collect()).collect();
+        let p = project(&points);
+        assert_eq!(p.len(), 6);
+        let first: Vec<f64> = p.iter().map(|x| x[0]).collect();
+        assert!(first[..3].iter().all(|x| x.signum() == first[0].signum()) && first[3..].iter().all(|x| x.signum() == -first[0].signum()), "{first:?}");
+        assert!((first[1] - first[0]).abs() < 1.0, "a missing vote keeps a voter with its camp");
     }
 
     #[test]
