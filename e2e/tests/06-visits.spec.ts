@@ -23,7 +23,7 @@ async function totals(page: Page): Promise<number[]> {
   return figures.map(Number);
 }
 
-test('a member logs a home visit with a concern on a phone, and the concern becomes a demand', async ({ browser }) => {
+test('a member logs a home visit with a concern on a phone, the concern becomes a demand, and the member signs in to an activity by its code', async ({ browser }) => {
   const page = await loginPage(browser, 'member', true);
   await page.locator('ul.tiles').getByRole('link', { name: '走访', exact: true }).click();
   await expect(page).toHaveURL(/\/visits$/);
@@ -75,5 +75,22 @@ test('a member logs a home visit with a concern on a phone, and the concern beco
   // The list's figures count the new visit.
   await page.goto('/visits');
   expect(await totals(page)).toEqual([visits + 1, people + 2, home + 2]);
+
+  // Back at the community hall, the member signs in to today's activity by its code, on the
+  // same phone (staff show the code; 07 decodes the QR picture itself).
+  const staff = await loginPage(browser, 'staff');
+  await staff.goto('/activities/new');
+  await staff.getByLabel('活动类型').selectOption({ label: '小组活动' });
+  await staff.getByLabel('活动名称').fill('书院路小组入户走访情况交流会');
+  await staff.getByRole('button', { name: '保存' }).click();
+  await expect(staff.getByText('已保存')).toBeVisible();
+  const signInCode = (await staff.locator('#activity-code').textContent())!.trim();
+  await page.goto(`/a/${signInCode}`);
+  await expectNoOverflow(page);
+  await page.getByRole('button', { name: '签到' }).click();
+  await expect(page.getByText('您已签到，谢谢参加')).toBeVisible();
+  await staff.reload();
+  await expect(staff.locator('#roll tr[data-attendance="present"]')).toContainText(me);
+  await staff.context().close();
   await page.context().close();
 });
