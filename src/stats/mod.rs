@@ -14,12 +14,19 @@ use crate::app::AppState;
 
 /// The dashboard page.
 pub fn router() -> Router<AppState> {
-    Router::new().route("/stats", get(pages::dashboard))
+    Router::new()
+        .route("/stats", get(pages::dashboard))
+        .route("/stats/summary", get(pages::summary))
+        .route("/stats/summary.docx", get(pages::summary_docx))
 }
 
 pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("nav.stats", "统计", "Statistics"),
     ("stats.this_year", "今年", "This year"),
+    ("stats.summary", "工作总结", "Work summary"),
+    ("stats.summary_hint", "以下文字由所选期间的记录自动生成：件、条、场等按实数，人次、户数和金额取前两位数并写作“多”（仅在实际数字更大时）。", "Generated from the period's records: items exactly, people, households and money rounded down to two figures with 多 (only where the true figure is larger)."),
+    ("stats.summary_empty", "所选期间尚无记录。", "Nothing was recorded in this period."),
+    ("stats.summary_docx", "下载工作总结（.docx）", "Download the summary (.docx)"),
     ("stats.this_quarter", "本季度", "This quarter"),
     ("stats.this_month", "本月", "This month"),
     ("stats.group", "政协小组", "Group"),

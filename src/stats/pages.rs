@@ -208,6 +208,54 @@ pub async fn dashboard(State(state): State<AppState>, a: Authed, Query(q): Query
     html(&page)
 }
 
+#[derive(Template)]
+#[template(path = "stats/summary.html")]
+struct SummaryPage {
+    shell: Shell,
+    q: StatsQuery,
+    from: NaiveDate,
+    to: NaiveDate,
+    committee: String,
+    paragraphs: Vec<String>,
+    errors: FormErrors,
+}
+
+/// The period and scope of a summary (this year by default), and the committee's figures.
+async fn summary_of(state: &AppState, a: &Authed, q: &StatsQuery) -> AppResult<(NaiveDate, NaiveDate, String, Vec<String>, Vec<FieldError>)> {
+    authorize(&a.actor, Action::ViewStats, &Target::own(&a.actor))?;
+    let today = today();
+    let defaulted = StatsQuery { from: if q.from.trim().is_empty() { format!("{}-01-01", today.year()) } else { q.from.clone() }, to: if q.to.trim().is_empty() { today.to_string() } else { q.to.clone() }, ..q.clone() };
+    let (errors, (from, to, scope)) = match defaulted.parse() {
+        Ok(p) => (Vec::new(), p),
+        Err(e) => (e, (NaiveDate::from_ymd_opt(today.year(), 1, 1).expect("new year"), today, Scope::Committee)),
+    };
+    let scope = if metrics::scope_exists(&state.db, a.actor.committee_id, scope).await? { scope } else { Scope::Committee };
+    let stats = metrics::compute(&state.db, a.actor.committee_id, from, to, scope).await?;
+    let committee = crate::org::store::find_committee(&state.db, a.actor.committee_id).await?.map(|c| c.name).unwrap_or_default();
+    Ok((from, to, committee, crate::stats::summary::work_summary(from, to, &stats), errors))
+}
+
+/// The work summary of a period as a page.
+pub async fn summary(State(state): State<AppState>, a: Authed, Query(q): Query<StatsQuery>) -> AppResult<Response> {
+    let (from, to, committee, paragraphs, errors) = summary_of(&state, &a, &q).await?;
+    let shell = a.ctx.shell;
+    html(&SummaryPage { errors: FormErrors::new(shell.lang, &errors), shell, q, from, to, committee, paragraphs })
+}
+
+/// The work summary as a Word document.
+pub async fn summary_docx(State(state): State<AppState>, a: Authed, Query(q): Query<StatsQuery>) -> AppResult<Response> {
+    let (from, to, committee, paragraphs, _) = summary_of(&state, &a, &q).await?;
+    let doc = crate::proposals::documents::FormalDoc {
+        heading: format!("{committee}工作情况"),
+        title: format!("{}至{}履职工作情况", crate::proposals::documents::chinese_date(from), crate::proposals::documents::chinese_date(to)),
+        sections: vec![("一、总体情况".into(), paragraphs.join("\n"))],
+        issuer: committee,
+        date: today(),
+    };
+    let bytes = crate::proposals::documents::formal_docx(&doc);
+    Ok(crate::proposals::downloads::file_response(bytes, crate::proposals::downloads::DOCX, &format!("summary-{from}-{to}.docx")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

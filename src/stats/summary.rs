@@ -44,9 +44,92 @@ pub fn money(fen: i64) -> String {
     figure((fen.max(0) / 100) as u64, "元", Phrase::About)
 }
 
+/// The work summary of a period, one paragraph per part of the work, in the article's words;
+/// a part with nothing recorded is left out rather than written as zero.
+pub fn work_summary(from: chrono::NaiveDate, to: chrono::NaiveDate, s: &crate::stats::metrics::Stats) -> Vec<String> {
+    use Phrase::*;
+    let date = |d: chrono::NaiveDate| crate::proposals::documents::chinese_date(d);
+    let mut out = Vec::new();
+    let mut going_out = Vec::new();
+    if s.people_visited > 0 {
+        going_out.push(format!("共走访委员及界别群众{}", figure(s.people_visited, "人", About)));
+    }
+    if s.home_visits > 0 {
+        going_out.push(format!("其中走进群众家中{}", figure(s.home_visits, "人次", About)));
+    }
+    if let Some(d) = s.duty_days_per_week.filter(|d| *d > 0.0) {
+        going_out.push(format!("主席会议成员平均每周下基层{d:.1}天"));
+    }
+    if !going_out.is_empty() {
+        out.push(format!("{}至{}，{}。", date(from), date(to), going_out.join("，")));
+    }
+    let mut consulting = Vec::new();
+    if s.consultations > 0 {
+        consulting.push(format!("开展协商活动{}", figure(s.consultations, "场（次）", Exact)));
+    }
+    if s.proposals > 0 {
+        let mut p = format!("提出提案{}", figure(s.proposals, "件", Exact));
+        if s.proposals_filed > 0 {
+            p.push_str(&format!("，立案{}", figure(s.proposals_filed, "件", Exact)));
+        }
+        consulting.push(p);
+    }
+    if s.research_reports > 0 {
+        consulting.push(format!("撰写调研报告{}", figure(s.research_reports, "篇", Exact)));
+    }
+    if !consulting.is_empty() {
+        out.push(format!("{}。", consulting.join("，")));
+    }
+    let mut studios = Vec::new();
+    if s.citizens_received > 0 {
+        studios.push(format!("委员工作室接待群众{}", figure(s.citizens_received, "人次", About)));
+    }
+    if s.demands > 0 {
+        studios.push(format!("收集群众意见{}", figure(s.demands, "条", Exact)));
+    }
+    if s.demands_resolved > 0 {
+        studios.push(format!("为群众协商解决实际问题{}", figure(s.demands_resolved, "个", Exact)));
+    }
+    if !studios.is_empty() {
+        out.push(format!("{}。", studios.join("，")));
+    }
+    let mut activities = Vec::new();
+    if s.activities > 0 {
+        activities.push(format!("组织学习培训、志愿服务等活动{}", figure(s.activities, "次", Exact)));
+    }
+    if s.volunteer_person_times > 0 {
+        activities.push(format!("开展志愿服务{}", figure(s.volunteer_person_times, "人次", About)));
+    }
+    if s.households_assisted > 0 {
+        let mut a = format!("走访慰问困难群众{}", figure(s.households_assisted, "户", About));
+        if s.assistance_yuan > 0.0 {
+            a.push_str(&format!("，发放慰问金{}", money((s.assistance_yuan * 100.0).round() as i64)));
+        }
+        activities.push(a);
+    }
+    if !activities.is_empty() {
+        out.push(format!("{}。", activities.join("，")));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_summary_writes_the_articles_sentences_from_the_figures() {
+        let d = |m, day| chrono::NaiveDate::from_ymd_opt(2022, m, day).unwrap();
+        let mut s = crate::stats::metrics::Stats::default();
+        (s.people_visited, s.home_visits, s.consultations, s.proposals, s.proposals_filed) = (608, 50, 37, 164, 143);
+        (s.citizens_received, s.demands, s.demands_resolved, s.households_assisted, s.assistance_yuan) = (376, 90, 38, 327, 204_000.0);
+        let text = work_summary(d(1, 1), d(4, 19), &s);
+        assert_eq!(text[0], "二〇二二年一月一日至二〇二二年四月十九日，共走访委员及界别群众600多人，其中走进群众家中50人次。");
+        assert_eq!(text[1], "开展协商活动37场（次），提出提案164件，立案143件。");
+        assert_eq!(text[2], "委员工作室接待群众370多人次，收集群众意见90条，为群众协商解决实际问题38个。");
+        assert_eq!(text[3], "走访慰问困难群众320多户，发放慰问金20多万元。");
+        assert!(work_summary(d(1, 1), d(1, 2), &Default::default()).is_empty(), "nothing recorded, nothing claimed");
+    }
 
     #[test]
     fn items_are_exact_people_and_money_are_rounded_down_with_duo() {

@@ -119,3 +119,22 @@ async fn the_dashboard_shows_the_figures_and_its_links_lead_to_lists_with_the_sa
     assert_eq!(bad.status, StatusCode::OK, "bad filters are named, the page still renders");
     assert!(bad.text.contains("日期格式应为 YYYY-MM-DD"));
 }
+
+#[tokio::test]
+async fn the_work_summary_writes_the_periods_figures_and_downloads_as_word() {
+    let app = TestApp::demo().await;
+    let query = "from=2022-01-01&to=2022-04-19";
+    let api = stats(&app, "staff", query).await;
+    let staff = app.login("staff").await;
+    let page = staff.get(&format!("/stats/summary?{query}")).await.text;
+    assert!(page.contains(&format!("提出提案{}件", n(&api, "proposals"))), "items exactly");
+    assert!(page.contains(&format!("开展协商活动{}场（次）", n(&api, "consultations"))));
+    assert!(page.contains("共走访委员及界别群众600多人"), "608 people visited, stated as 600多");
+    assert!(page.contains("走访慰问困难群众320多户，发放慰问金20多万元"), "the Spring Festival assistance");
+    let (status, bytes) = staff.get_bytes(&format!("/stats/summary.docx?{query}")).await;
+    assert_eq!(status, StatusCode::OK);
+    let text = crate::proposal_pages::python(crate::proposal_pages::READ_DOCX, &bytes, "docx");
+    assert!(text.contains("湘潭市岳塘区政协工作情况") && text.contains(&format!("提出提案{}件", n(&api, "proposals"))), "{text}");
+    let empty = staff.get("/stats/summary?from=2019-01-01&to=2019-01-31").await.text;
+    assert!(empty.contains("所选期间尚无记录"));
+}
