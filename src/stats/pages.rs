@@ -168,18 +168,7 @@ pub async fn dashboard(State(state): State<AppState>, a: Authed, Query(q): Query
     let shell = a.ctx.shell;
     let stats = metrics::compute(&state.db, cid, from, to, scope).await?;
     let own_only = crate::org::store::tree_below(&state.db, cid).await?.is_empty() || scope != Scope::Committee;
-    let mut series: [Vec<f64>; 4] = Default::default();
-    let mut labels = Vec::new();
-    for m in months(from, to) {
-        let end = (m + Months::new(1)).pred_opt().expect("a day before").min(to);
-        let s = metrics::compute(&state.db, cid, m.max(from), end, scope).await?;
-        labels.push(format!("{}月", m.month()));
-        for (i, v) in [s.people_visited, s.proposals, s.citizens_received, s.activities].into_iter().enumerate() {
-            series[i].push(v as f64);
-        }
-    }
-    let chart_names = [("stats.people_visited", "人次"), ("stats.proposals", "件"), ("stats.citizens_received", "人次"), ("stats.activities", "次")];
-    let charts = chart_names.iter().zip(&series).map(|((k, unit), values)| (shell.t(k), charts::bars(shell.t(k), &labels, values, unit))).collect();
+    let charts = trend_charts(&state, &shell, cid, from, to, scope).await?;
     let choices = crate::org::structure::filter_choices(&state.db, cid).await?;
     let mut group_rows = Vec::new();
     if scope == Scope::Committee {
@@ -204,6 +193,63 @@ pub async fn dashboard(State(state): State<AppState>, a: Authed, Query(q): Query
         to,
         charts,
         group_rows,
+    };
+    html(&page)
+}
+
+#[derive(Template)]
+#[template(path = "stats/public.html")]
+struct PublicPage {
+    shell: Shell,
+    committee: String,
+    code: String,
+    year: i32,
+    years: Vec<i32>,
+    sections: Vec<Section>,
+    charts: Vec<(&'static str, String)>,
+}
+
+/// The monthly bars of a period for the four series the dashboards show.
+async fn trend_charts(state: &AppState, shell: &Shell, committee_id: i64, from: NaiveDate, to: NaiveDate, scope: Scope) -> AppResult<Vec<(&'static str, String)>> {
+    let mut series: [Vec<f64>; 4] = Default::default();
+    let mut labels = Vec::new();
+    for m in months(from, to) {
+        let end = (m + Months::new(1)).pred_opt().expect("a day before").min(to);
+        let s = metrics::compute(&state.db, committee_id, m.max(from), end, scope).await?;
+        labels.push(format!("{}月", m.month()));
+        for (i, v) in [s.people_visited, s.proposals, s.citizens_received, s.activities].into_iter().enumerate() {
+            series[i].push(v as f64);
+        }
+    }
+    let names = [("stats.people_visited", "人次"), ("stats.proposals", "件"), ("stats.citizens_received", "人次"), ("stats.activities", "次")];
+    Ok(names.iter().zip(&series).map(|((k, unit), values)| (shell.t(k), charts::bars(shell.t(k), &labels, values, unit))).collect())
+}
+
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+pub struct YearQuery {
+    #[serde(default)]
+    pub year: String,
+}
+
+/// The public dashboard (no login): a year's aggregate figures and monthly charts, summed over
+/// the committee's tree; no names, no lists.
+pub async fn public(State(state): State<AppState>, ctx: crate::app::shell::Ctx, axum::extract::Path(code): axum::extract::Path<String>, Query(q): Query<YearQuery>) -> AppResult<Response> {
+    let c = crate::demands::public_pages::committee_by_code(&state, &code).await?;
+    let this_year = today().year();
+    let year = q.year.trim().parse::<i32>().ok().filter(|y| (2000..=this_year).contains(y)).unwrap_or(this_year);
+    let from = NaiveDate::from_ymd_opt(year, 1, 1).expect("new year");
+    let to = NaiveDate::from_ymd_opt(year, 12, 31).expect("new year's eve").min(today());
+    let stats = metrics::compute(&state.db, c.id, from, to, Scope::Committee).await?;
+    let shell = ctx.shell;
+    let charts = trend_charts(&state, &shell, c.id, from, to, Scope::Committee).await?;
+    let page = PublicPage {
+        sections: sections(&shell, &stats, from, to, Scope::Committee, false),
+        years: (this_year - 4..=this_year).rev().collect(),
+        committee: c.name,
+        code: c.code,
+        shell,
+        year,
+        charts,
     };
     html(&page)
 }

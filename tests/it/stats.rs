@@ -138,3 +138,18 @@ async fn the_work_summary_writes_the_periods_figures_and_downloads_as_word() {
     let empty = staff.get("/stats/summary?from=2019-01-01&to=2019-01-31").await.text;
     assert!(empty.contains("所选期间尚无记录"));
 }
+
+#[tokio::test]
+async fn the_public_dashboard_shows_the_years_totals_without_names() {
+    let app = TestApp::demo().await;
+    let api = stats(&app, "staff", "from=2022-01-01&to=2022-12-31").await;
+    let public = app.client().get("/c/yuetang/stats?year=2022").await;
+    assert_eq!(public.status, StatusCode::OK, "no login needed");
+    assert!(public.text.contains(&format!(r#"<span class="figure-value">{}</span>"#, n(&api, "proposals"))));
+    assert!(public.text.contains(&format!(r#"<span class="figure-value">{}</span>"#, n(&api, "people_visited"))));
+    assert!(!public.text.contains("<a class=\"figure-value\""), "no links into the records");
+    let cid = xieshang::org::store::find_committee_by_code(&app.state.db, "yuetang").await.unwrap().unwrap().id;
+    let some_member = xieshang::org::members::all(&app.state.db, cid, &Default::default()).await.unwrap().remove(0);
+    assert!(!public.text.contains(&some_member.name), "no names");
+    assert_eq!(app.client().get("/c/nowhere/stats").await.status, StatusCode::NOT_FOUND);
+}
