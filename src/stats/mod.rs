@@ -2,6 +2,7 @@
 //! exports built on them, and the work summary in the article's style.
 pub mod api;
 pub mod charts;
+pub mod export;
 pub mod metrics;
 pub mod pages;
 pub mod summary;
@@ -16,6 +17,7 @@ use crate::app::AppState;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/stats", get(pages::dashboard))
+        .route("/stats/export.xlsx", get(pages::export))
         .route("/stats/summary", get(pages::summary))
         .route("/stats/summary.docx", get(pages::summary_docx))
         .route("/c/{code}/stats", get(pages::public))
@@ -25,6 +27,7 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("nav.stats", "统计", "Statistics"),
     ("stats.this_year", "今年", "This year"),
     ("stats.summary", "工作总结", "Work summary"),
+    ("stats.export", "导出 Excel", "Export to Excel"),
     ("stats.public_title", "履职工作数据公开", "Our work in figures"),
     ("stats.public_hint", "以下为全年汇总数字，均由工作记录实时统计，不含个人信息。", "The year's totals, counted from the work records; no personal data."),
     ("stats.summary_hint", "以下文字由所选期间的记录自动生成：件、条、场等按实数，人次、户数和金额取前两位数并写作“多”（仅在实际数字更大时）。", "Generated from the period's records: items exactly, people, households and money rounded down to two figures with 多 (only where the true figure is larger)."),

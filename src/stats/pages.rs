@@ -152,49 +152,83 @@ fn months(from: NaiveDate, to: NaiveDate) -> Vec<NaiveDate> {
     out
 }
 
-pub async fn dashboard(State(state): State<AppState>, a: Authed, Query(q): Query<StatsQuery>) -> AppResult<Response> {
-    authorize(&a.actor, Action::ViewStats, &Target::own(&a.actor))?;
-    let cid = a.actor.committee_id;
+/// What the dashboard shows for a query: the period, the scope, the figures and the groups.
+struct Board {
+    from: NaiveDate,
+    to: NaiveDate,
+    scope: Scope,
+    stats: Stats,
+    own_only: bool,
+    group_rows: Vec<GroupRow>,
+    errors: Vec<FieldError>,
+}
+
+const GROUP_HEADS: [&str; 7] = ["stats.members", "stats.people_visited", "stats.home_visits", "stats.proposals", "stats.research_reports", "stats.receptions", "stats.activities"];
+
+async fn board(state: &AppState, committee_id: i64, q: &StatsQuery) -> AppResult<Board> {
     let today = today();
     let defaulted = StatsQuery { from: if q.from.trim().is_empty() { format!("{}-01-01", today.year()) } else { q.from.clone() }, to: if q.to.trim().is_empty() { today.to_string() } else { q.to.clone() }, ..q.clone() };
     let (mut errors, (from, to, mut scope)): (Vec<FieldError>, _) = match defaulted.parse() {
         Ok(p) => (Vec::new(), p),
         Err(e) => (e, (NaiveDate::from_ymd_opt(today.year(), 1, 1).expect("new year"), today, Scope::Committee)),
     };
-    if !metrics::scope_exists(&state.db, cid, scope).await? {
+    if !metrics::scope_exists(&state.db, committee_id, scope).await? {
         errors.push(FieldError::new("scope", "err.choice"));
         scope = Scope::Committee;
     }
-    let shell = a.ctx.shell;
-    let stats = metrics::compute(&state.db, cid, from, to, scope).await?;
-    let own_only = crate::org::store::tree_below(&state.db, cid).await?.is_empty() || scope != Scope::Committee;
-    let charts = trend_charts(&state, &shell, cid, from, to, scope).await?;
-    let choices = crate::org::structure::filter_choices(&state.db, cid).await?;
+    let stats = metrics::compute(&state.db, committee_id, from, to, scope).await?;
+    let own_only = crate::org::store::tree_below(&state.db, committee_id).await?.is_empty() || scope != Scope::Committee;
     let mut group_rows = Vec::new();
     if scope == Scope::Committee {
-        for g in crate::org::structure::groups(&state.db, cid).await?.into_iter().filter(|g| !g.retired) {
-            let s = metrics::compute(&state.db, cid, from, to, Scope::Group(g.id)).await?;
+        for g in crate::org::structure::groups(&state.db, committee_id).await?.into_iter().filter(|g| !g.retired) {
+            let s = metrics::compute(&state.db, committee_id, from, to, Scope::Group(g.id)).await?;
             let cells = [s.members, s.people_visited, s.home_visits, s.proposals, s.research_reports, s.receptions, s.activities].iter().map(u64::to_string).collect();
             group_rows.push(GroupRow { id: g.id, name: g.name, cells });
         }
     }
+    Ok(Board { from, to, scope, stats, own_only, group_rows, errors })
+}
+
+pub async fn dashboard(State(state): State<AppState>, a: Authed, Query(q): Query<StatsQuery>) -> AppResult<Response> {
+    authorize(&a.actor, Action::ViewStats, &Target::own(&a.actor))?;
+    let cid = a.actor.committee_id;
+    let b = board(&state, cid, &q).await?;
+    let shell = a.ctx.shell;
+    let charts = trend_charts(&state, &shell, cid, b.from, b.to, b.scope).await?;
+    let choices = crate::org::structure::filter_choices(&state.db, cid).await?;
     let page = DashboardPage {
-        errors: FormErrors::new(shell.lang, &errors),
-        presets: presets(&shell, today),
-        sections: sections(&shell, &stats, from, to, scope, own_only),
-        group_heads: ["stats.members", "stats.people_visited", "stats.home_visits", "stats.proposals", "stats.research_reports", "stats.receptions", "stats.activities"].iter().map(|k| shell.t(k)).collect(),
+        errors: FormErrors::new(shell.lang, &b.errors),
+        presets: presets(&shell, today()),
+        sections: sections(&shell, &b.stats, b.from, b.to, b.scope, b.own_only),
+        group_heads: GROUP_HEADS.iter().map(|k| shell.t(k)).collect(),
         studios: crate::studios::store::list(&state.db, cid).await?.into_iter().filter(|s| !s.retired).map(|s| (s.id, s.name)).collect(),
         sectors: crate::org::structure::sectors(&state.db, cid).await?.into_iter().map(|s| (s.id, s.name)).collect(),
         groups: choices.groups,
         places: choices.places,
+        from: b.from,
+        to: b.to,
+        group_rows: b.group_rows,
         shell,
         q,
-        from,
-        to,
         charts,
-        group_rows,
     };
     html(&page)
+}
+
+/// The dashboard's figures and group table as .xlsx.
+pub async fn export(State(state): State<AppState>, a: Authed, Query(q): Query<StatsQuery>) -> AppResult<Response> {
+    authorize(&a.actor, Action::ViewStats, &Target::own(&a.actor))?;
+    let b = board(&state, a.actor.committee_id, &q).await?;
+    let shell = a.ctx.shell;
+    let figures: Vec<(String, String, String)> = sections(&shell, &b.stats, b.from, b.to, b.scope, false)
+        .into_iter()
+        .flat_map(|s| s.figures.into_iter().map(move |f| (s.title.to_string(), f.label.to_string(), f.value)))
+        .collect();
+    let heads: Vec<&str> = GROUP_HEADS.iter().map(|k| shell.t(k)).collect();
+    let groups: Vec<(String, Vec<String>)> = b.group_rows.into_iter().map(|r| (r.name, r.cells)).collect();
+    let title = format!("{}—{}", b.from, b.to);
+    let bytes = crate::stats::export::dashboard_xlsx(&title, &figures, &heads, &groups).map_err(|e| crate::app::error::AppError::Internal(e.into()))?;
+    Ok(crate::proposals::downloads::file_response(bytes, crate::proposals::downloads::XLSX, &format!("stats-{}-{}.xlsx", b.from, b.to)))
 }
 
 #[derive(Template)]

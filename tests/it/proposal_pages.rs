@@ -407,7 +407,7 @@ pub(crate) fn python(script: &str, bytes: &[u8], ext: &str) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
-const READ_XLSX: &str = "import sys, openpyxl\nws = openpyxl.load_workbook(sys.argv[1]).active\nprint(ws.title)\nprint(ws.max_row - 1)\nprint('|'.join(str(c.value) for c in ws[1]))\n";
+pub(crate) const READ_XLSX: &str = "import sys, openpyxl\nws = openpyxl.load_workbook(sys.argv[1]).active\nprint(ws.title)\nprint(ws.max_row - 1)\nprint('|'.join(str(c.value) for c in ws[1]))\n";
 pub(crate) const READ_DOCX: &str = "import sys, docx\nd = docx.Document(sys.argv[1])\nout = [p.text for p in d.paragraphs]\nfor t in d.tables:\n    for row in t.rows:\n        out.extend(c.text for c in row.cells)\nprint('\\n'.join(out))\n";
 
 #[tokio::test]
