@@ -1,8 +1,9 @@
-//! The dashboard as Excel: one sheet of the figures, one of the groups, numbers as numbers.
+//! The dashboard as Excel: one sheet of the figures, one per table (groups, studios, places),
+//! numbers as numbers.
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
-/// A workbook with the figures (section, figure, value) and the group table.
-pub fn dashboard_xlsx(title: &str, figures: &[(String, String, String)], group_heads: &[&str], groups: &[(String, Vec<String>)]) -> Result<Vec<u8>, XlsxError> {
+/// A workbook with the figures (section, figure, value) and the tables.
+pub fn dashboard_xlsx(title: &str, figures: &[(String, String, String)], tables: &[crate::stats::pages::Table]) -> Result<Vec<u8>, XlsxError> {
     let mut workbook = Workbook::new();
     let bold = Format::new().set_bold();
     let sheet = workbook.add_worksheet();
@@ -20,19 +21,18 @@ pub fn dashboard_xlsx(title: &str, figures: &[(String, String, String)], group_h
         sheet.write_string(row, 1, label)?;
         cell(sheet, row, 2, value)?;
     }
-    if !groups.is_empty() {
+    for t in tables.iter().filter(|t| !t.rows.is_empty()) {
         let sheet = workbook.add_worksheet();
-        sheet.set_name("各小组")?;
-        sheet.write_string_with_format(0, 0, "政协小组", &bold)?;
+        sheet.set_name(t.title)?;
         sheet.set_column_width(0, 22)?;
-        for (c, h) in group_heads.iter().enumerate() {
+        for (c, h) in t.heads.iter().enumerate() {
             sheet.write_string_with_format(0, c as u16 + 1, *h, &bold)?;
             sheet.set_column_width(c as u16 + 1, 12)?;
         }
         sheet.set_freeze_panes(1, 1)?;
-        for (r, (name, cells)) in groups.iter().enumerate() {
-            sheet.write_string(r as u32 + 1, 0, name)?;
-            for (c, v) in cells.iter().enumerate() {
+        for (r, row) in t.rows.iter().enumerate() {
+            sheet.write_string(r as u32 + 1, 0, &row.name)?;
+            for (c, v) in row.cells.iter().enumerate() {
                 cell(sheet, r as u32 + 1, c as u16 + 1, v)?;
             }
         }

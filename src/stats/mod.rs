@@ -67,5 +67,7 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("stats.assistance_yuan", "慰问金（元）", "Assistance (yuan)"),
     ("stats.trends", "月度趋势", "Monthly trends"),
     ("stats.by_group", "各小组情况", "By group"),
+    ("stats.by_studio", "各委员工作室情况", "By studio"),
+    ("stats.by_place", "各镇街情况", "By street or town"),
     ("stats.err.one_scope", "只能选择一个范围（小组、工作室、镇街或界别）", "Choose one scope at most (group, studio, place or sector)"),
 ];

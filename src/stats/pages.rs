@@ -34,6 +34,15 @@ pub struct GroupRow {
     pub cells: Vec<String>,
 }
 
+/// A table of the figures per group, studio or place, each row linking to its own dashboard.
+pub struct Table {
+    pub title: &'static str,
+    /// The query parameter of a row's scope (group, studio, place).
+    pub param: &'static str,
+    pub heads: Vec<&'static str>,
+    pub rows: Vec<GroupRow>,
+}
+
 #[derive(Template)]
 #[template(path = "stats/dashboard.html")]
 struct DashboardPage {
@@ -49,8 +58,7 @@ struct DashboardPage {
     sections: Vec<Section>,
     /// (caption, SVG).
     charts: Vec<(&'static str, String)>,
-    group_heads: Vec<&'static str>,
-    group_rows: Vec<GroupRow>,
+    tables: Vec<Table>,
     errors: FormErrors,
 }
 
@@ -159,13 +167,58 @@ struct Board {
     scope: Scope,
     stats: Stats,
     own_only: bool,
-    group_rows: Vec<GroupRow>,
+    tables: Vec<Table>,
     errors: Vec<FieldError>,
 }
 
-const GROUP_HEADS: [&str; 7] = ["stats.members", "stats.people_visited", "stats.home_visits", "stats.proposals", "stats.research_reports", "stats.receptions", "stats.activities"];
+/// (title, scope parameter, figures) of the tables under the whole committee's figures.
+const TABLES: [(&str, &str, &[&str]); 3] = [
+    ("stats.by_group", "group", &["stats.members", "stats.people_visited", "stats.home_visits", "stats.proposals", "stats.research_reports", "stats.receptions", "stats.activities"]),
+    ("stats.by_studio", "studio", &["stats.receptions", "stats.citizens_received", "stats.demands", "stats.demands_resolved"]),
+    ("stats.by_place", "place", &["stats.people_visited", "stats.home_visits", "stats.consultations", "stats.receptions", "stats.demands", "stats.activities"]),
+];
 
-async fn board(state: &AppState, committee_id: i64, q: &StatsQuery) -> AppResult<Board> {
+/// A figure of `s` by its label key (the tables' columns).
+fn figure_of(s: &Stats, key: &str) -> u64 {
+    match key {
+        "stats.members" => s.members,
+        "stats.people_visited" => s.people_visited,
+        "stats.home_visits" => s.home_visits,
+        "stats.proposals" => s.proposals,
+        "stats.research_reports" => s.research_reports,
+        "stats.receptions" => s.receptions,
+        "stats.citizens_received" => s.citizens_received,
+        "stats.demands" => s.demands,
+        "stats.demands_resolved" => s.demands_resolved,
+        "stats.consultations" => s.consultations,
+        _ => s.activities,
+    }
+}
+
+/// The rows of the three tables: every active group, studio and street or town (top place).
+async fn tables(state: &AppState, shell: Option<&Shell>, committee_id: i64, from: NaiveDate, to: NaiveDate) -> AppResult<Vec<Table>> {
+    let groups: Vec<(i64, String)> = crate::org::structure::groups(&state.db, committee_id).await?.into_iter().filter(|g| !g.retired).map(|g| (g.id, g.name)).collect();
+    let studios: Vec<(i64, String)> = crate::studios::store::list(&state.db, committee_id).await?.into_iter().filter(|s| !s.retired).map(|s| (s.id, s.name)).collect();
+    let places: Vec<(i64, String)> = crate::org::structure::places(&state.db, committee_id).await?.into_iter().filter(|p| !p.retired && p.parent_id.is_none()).map(|p| (p.id, p.name)).collect();
+    let mut out = Vec::new();
+    for ((title, param, keys), entries) in TABLES.iter().zip([groups, studios, places]) {
+        let mut rows = Vec::new();
+        for (id, name) in entries {
+            let scope = match *param {
+                "group" => Scope::Group(id),
+                "studio" => Scope::Studio(id),
+                _ => Scope::Place(id),
+            };
+            let s = metrics::compute(&state.db, committee_id, from, to, scope).await?;
+            rows.push(GroupRow { id, name, cells: keys.iter().map(|k| figure_of(&s, k).to_string()).collect() });
+        }
+        let label = |k: &str| shell.map_or(crate::app::i18n::Lang::Zh.t(k), |sh| sh.t(k));
+        out.push(Table { title: label(title), param, heads: keys.iter().map(|k| label(k)).collect(), rows });
+    }
+    Ok(out)
+}
+
+async fn board(state: &AppState, shell: Option<&Shell>, committee_id: i64, q: &StatsQuery) -> AppResult<Board> {
     let today = today();
     let defaulted = StatsQuery { from: if q.from.trim().is_empty() { format!("{}-01-01", today.year()) } else { q.from.clone() }, to: if q.to.trim().is_empty() { today.to_string() } else { q.to.clone() }, ..q.clone() };
     let (mut errors, (from, to, mut scope)): (Vec<FieldError>, _) = match defaulted.parse() {
@@ -178,36 +231,28 @@ async fn board(state: &AppState, committee_id: i64, q: &StatsQuery) -> AppResult
     }
     let stats = metrics::compute(&state.db, committee_id, from, to, scope).await?;
     let own_only = crate::org::store::tree_below(&state.db, committee_id).await?.is_empty() || scope != Scope::Committee;
-    let mut group_rows = Vec::new();
-    if scope == Scope::Committee {
-        for g in crate::org::structure::groups(&state.db, committee_id).await?.into_iter().filter(|g| !g.retired) {
-            let s = metrics::compute(&state.db, committee_id, from, to, Scope::Group(g.id)).await?;
-            let cells = [s.members, s.people_visited, s.home_visits, s.proposals, s.research_reports, s.receptions, s.activities].iter().map(u64::to_string).collect();
-            group_rows.push(GroupRow { id: g.id, name: g.name, cells });
-        }
-    }
-    Ok(Board { from, to, scope, stats, own_only, group_rows, errors })
+    let tables = if scope == Scope::Committee { tables(state, shell, committee_id, from, to).await? } else { Vec::new() };
+    Ok(Board { from, to, scope, stats, own_only, tables, errors })
 }
 
 pub async fn dashboard(State(state): State<AppState>, a: Authed, Query(q): Query<StatsQuery>) -> AppResult<Response> {
     authorize(&a.actor, Action::ViewStats, &Target::own(&a.actor))?;
     let cid = a.actor.committee_id;
-    let b = board(&state, cid, &q).await?;
     let shell = a.ctx.shell;
+    let b = board(&state, Some(&shell), cid, &q).await?;
     let charts = trend_charts(&state, &shell, cid, b.from, b.to, b.scope).await?;
     let choices = crate::org::structure::filter_choices(&state.db, cid).await?;
     let page = DashboardPage {
         errors: FormErrors::new(shell.lang, &b.errors),
         presets: presets(&shell, today()),
         sections: sections(&shell, &b.stats, b.from, b.to, b.scope, b.own_only),
-        group_heads: GROUP_HEADS.iter().map(|k| shell.t(k)).collect(),
         studios: crate::studios::store::list(&state.db, cid).await?.into_iter().filter(|s| !s.retired).map(|s| (s.id, s.name)).collect(),
         sectors: crate::org::structure::sectors(&state.db, cid).await?.into_iter().map(|s| (s.id, s.name)).collect(),
         groups: choices.groups,
         places: choices.places,
         from: b.from,
         to: b.to,
-        group_rows: b.group_rows,
+        tables: b.tables,
         shell,
         q,
         charts,
@@ -218,16 +263,14 @@ pub async fn dashboard(State(state): State<AppState>, a: Authed, Query(q): Query
 /// The dashboard's figures and group table as .xlsx.
 pub async fn export(State(state): State<AppState>, a: Authed, Query(q): Query<StatsQuery>) -> AppResult<Response> {
     authorize(&a.actor, Action::ViewStats, &Target::own(&a.actor))?;
-    let b = board(&state, a.actor.committee_id, &q).await?;
     let shell = a.ctx.shell;
+    let b = board(&state, Some(&shell), a.actor.committee_id, &q).await?;
     let figures: Vec<(String, String, String)> = sections(&shell, &b.stats, b.from, b.to, b.scope, false)
         .into_iter()
         .flat_map(|s| s.figures.into_iter().map(move |f| (s.title.to_string(), f.label.to_string(), f.value)))
         .collect();
-    let heads: Vec<&str> = GROUP_HEADS.iter().map(|k| shell.t(k)).collect();
-    let groups: Vec<(String, Vec<String>)> = b.group_rows.into_iter().map(|r| (r.name, r.cells)).collect();
     let title = format!("{}—{}", b.from, b.to);
-    let bytes = crate::stats::export::dashboard_xlsx(&title, &figures, &heads, &groups).map_err(|e| crate::app::error::AppError::Internal(e.into()))?;
+    let bytes = crate::stats::export::dashboard_xlsx(&title, &figures, &b.tables).map_err(|e| crate::app::error::AppError::Internal(e.into()))?;
     Ok(crate::proposals::downloads::file_response(bytes, crate::proposals::downloads::XLSX, &format!("stats-{}-{}.xlsx", b.from, b.to)))
 }
 

@@ -161,10 +161,10 @@ async fn the_dashboard_exports_its_figures_and_groups_to_excel() {
     let api = stats(&app, "staff", query).await;
     let (status, bytes) = app.login("staff").await.get_bytes(&format!("/stats/export.xlsx?{query}")).await;
     assert_eq!(status, StatusCode::OK);
-    let script = "import sys, openpyxl\nwb = openpyxl.load_workbook(sys.argv[1])\nprint('|'.join(wb.sheetnames))\nws = wb['统计']\nfor row in ws.iter_rows(min_row=3, values_only=True):\n    print(f'{row[1]}={row[2]}')\nprint(wb['各小组'].max_row - 1)\n";
+    let script = "import sys, openpyxl\nwb = openpyxl.load_workbook(sys.argv[1])\nprint('|'.join(wb.sheetnames))\nws = wb['统计']\nfor row in ws.iter_rows(min_row=3, values_only=True):\n    print(f'{row[1]}={row[2]}')\nprint(wb['各小组情况'].max_row - 1)\n";
     let out = crate::proposal_pages::python(script, &bytes, "xlsx");
     let lines: Vec<&str> = out.lines().collect();
-    assert_eq!(lines[0], "统计|各小组");
+    assert_eq!(lines[0], "统计|各小组情况|各委员工作室情况|各镇街情况");
     assert!(lines.contains(&format!("提案数={}", n(&api, "proposals")).as_str()), "numbers are numbers: {out}");
     assert!(lines.contains(&format!("走访人次={}", n(&api, "people_visited")).as_str()));
     let cid = xieshang::org::store::find_committee_by_code(&app.state.db, "yuetang").await.unwrap().unwrap().id;
