@@ -61,6 +61,12 @@ pub struct Stats {
     pub on_time_answer_rate: Option<f64>,
     pub satisfaction_rate: Option<f64>,
     pub research_reports: u64,
+    /// 社情民意数: reports sent in during the period.
+    pub opinion_reports: u64,
+    /// 采用率: adopted ÷ submitted.
+    pub adoption_rate: Option<f64>,
+    /// 领导批示数: instructions recorded on public-opinion reports and research reports.
+    pub instructions: u64,
     pub receptions: u64,
     pub citizens_received: u64,
     pub demands: u64,
@@ -75,6 +81,8 @@ pub struct Stats {
     /// Leaders' field days per week, on average over the leaders and the period.
     pub duty_days_per_week: Option<f64>,
     // The counts behind the rates, so that sums over committees give true rates.
+    #[serde(skip)]
+    opinions_adopted: u64,
     #[serde(skip)]
     answered: u64,
     #[serde(skip)]
@@ -104,6 +112,9 @@ impl Stats {
         self.proposals += o.proposals;
         self.proposals_filed += o.proposals_filed;
         self.research_reports += o.research_reports;
+        self.opinion_reports += o.opinion_reports;
+        self.opinions_adopted += o.opinions_adopted;
+        self.instructions += o.instructions;
         self.receptions += o.receptions;
         self.citizens_received += o.citizens_received;
         self.demands += o.demands;
@@ -126,6 +137,7 @@ impl Stats {
 
     fn rates(&mut self) {
         self.filing_rate = rate(self.proposals_filed, self.proposals);
+        self.adoption_rate = rate(self.opinions_adopted, self.opinion_reports);
         self.answer_rate = rate(self.answered, self.proposals_filed);
         self.on_time_answer_rate = rate(self.on_time, self.proposals_filed);
         self.satisfaction_rate = rate(self.satisfied, self.ratings);
@@ -220,7 +232,21 @@ async fn one(db: &impl ConnectionTrait, committee_id: i64, from: NaiveDate, to: 
 
     // A report is a group's when the group wrote it or one of its members did.
     let group = r.members.clone().map(|member_ids| research::GroupScope { group_ids: r.groups.clone(), member_ids });
-    s.research_reports = research::totals(db, committee_id, &ReportFilter { from: Some(from), to: Some(to), place_ids: r.places.clone(), group, ..Default::default() }).await?.reports;
+    let rt = research::totals(db, committee_id, &ReportFilter { from: Some(from), to: Some(to), place_ids: r.places.clone(), group: group.clone(), ..Default::default() }).await?;
+    s.research_reports = rt.reports;
+
+    // Public-opinion reports happen nowhere: a place's are its members'.
+    let opinion_group = match (&group, &r.places) {
+        (Some(g), _) => Some(g.clone()),
+        (None, Some(p)) => Some(research::GroupScope {
+            group_ids: Vec::new(),
+            member_ids: member::Entity::find().filter(member::Column::PlaceId.is_in(p.clone())).select_only().column(member::Column::Id).into_tuple().all(db).await?,
+        }),
+        (None, None) => None,
+    };
+    let om = crate::opinions::metrics::load(db, committee_id, &crate::opinions::metrics::MetricsFilter { from: Some(from), to: Some(to), group: opinion_group }).await?;
+    (s.opinion_reports, s.opinions_adopted) = (om.submitted, om.adopted);
+    s.instructions = om.instructions + rt.instructions;
 
     let recf = ReceptionFilter { studio_ids: r.studios.clone(), from: Some(from), to: Some(to), ..Default::default() };
     let recf = match (&r.places, &r.studios) {

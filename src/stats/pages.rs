@@ -126,6 +126,9 @@ fn sections(shell: &Shell, s: &Stats, from: NaiveDate, to: NaiveDate, scope: Sco
                 Figure { label: shell.t("stats.on_time_answer_rate"), value: percent(s.on_time_answer_rate), href: None },
                 Figure { label: shell.t("stats.satisfaction_rate"), value: percent(s.satisfaction_rate), href: None },
                 n("stats.research_reports", s.research_reports, research),
+                n("stats.opinion_reports", s.opinion_reports, None),
+                Figure { label: shell.t("stats.adoption_rate"), value: percent(s.adoption_rate), href: None },
+                n("stats.instructions", s.instructions, None),
             ],
         },
         Section {

@@ -77,6 +77,9 @@ pub fn work_summary(from: chrono::NaiveDate, to: chrono::NaiveDate, s: &crate::s
     if s.research_reports > 0 {
         consulting.push(format!("撰写调研报告{}", figure(s.research_reports, "篇", Exact)));
     }
+    if s.opinion_reports > 0 {
+        consulting.push(format!("报送社情民意{}", figure(s.opinion_reports, "条", Exact)));
+    }
     if !consulting.is_empty() {
         out.push(format!("{}。", consulting.join("，")));
     }

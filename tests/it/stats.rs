@@ -44,6 +44,9 @@ async fn the_demo_reproduces_the_articles_figures() {
     assert_eq!(n(&g, "members"), 14);
     assert!(n(&g, "home_visits") >= 30, "{g}");
     assert_eq!(n(&g, "research_reports"), 3);
+    assert_eq!(n(&g, "opinion_reports"), 23, "书院路's 23 public-opinion reports");
+    assert!(n(&year, "opinion_reports") > 23 && year["adoption_rate"].as_f64().is_some_and(|r| r > 0.0 && r <= 1.0));
+    assert!(n(&year, "instructions") > 0);
 
     let q1 = stats(&app, "staff", "from=2022-01-01&to=2022-03-31").await;
     assert!(n(&q1, "citizens_received") >= 320 && n(&q1, "demands") >= 85 && n(&q1, "demands_resolved") >= 36, "{q1}");
@@ -87,8 +90,8 @@ async fn the_api_checks_its_period_scope_and_caller() {
     assert_eq!(c.get_bearer("/api/v1/stats?from=2022-01-01&to=2022-01-31", &member).await.status, StatusCode::FORBIDDEN);
     let empty = stats(&app, "staff", "from=2019-01-01&to=2019-01-31").await;
     assert_eq!((n(&empty, "visits"), n(&empty, "proposals")), (0, 0));
-    assert!(empty["filing_rate"].is_null() && empty["satisfaction_rate"].is_null(), "null where the denominator is 0");
-    for key in ["members", "visits", "people_visited", "home_visits", "consultations", "proposals", "proposals_filed", "filing_rate", "answer_rate", "on_time_answer_rate", "satisfaction_rate", "research_reports", "receptions", "citizens_received", "demands", "demands_resolved", "activities", "volunteer_person_times", "households_assisted", "assistance_yuan", "duty_days_per_week"] {
+    assert!(empty["filing_rate"].is_null() && empty["satisfaction_rate"].is_null() && empty["adoption_rate"].is_null(), "null where the denominator is 0");
+    for key in ["members", "visits", "people_visited", "home_visits", "consultations", "proposals", "proposals_filed", "filing_rate", "answer_rate", "on_time_answer_rate", "satisfaction_rate", "research_reports", "opinion_reports", "adoption_rate", "instructions", "receptions", "citizens_received", "demands", "demands_resolved", "activities", "volunteer_person_times", "households_assisted", "assistance_yuan", "duty_days_per_week"] {
         assert!(empty.get(key).is_some(), "{key} is present");
     }
 }
