@@ -94,6 +94,7 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("opinion.keep", "留存", "Keep"),
     ("opinion.return", "退回", "Return"),
     ("opinion.reason", "理由", "Reason"),
+    ("opinion.return_reason", "退回理由", "Why it is returned"),
     ("opinion.withdraw", "撤回", "Withdraw"),
     ("opinion.approval", "审签", "Approval"),
     ("opinion.approve", "审签同意", "Approve"),

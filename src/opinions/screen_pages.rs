@@ -152,6 +152,15 @@ struct MergePage {
     errors: FormErrors,
 }
 
+/// The first `n` characters of a text, with "…" when it goes on.
+fn snippet(text: &str, n: usize) -> String {
+    let mut out: String = text.chars().take(n).collect();
+    if text.chars().count() > n {
+        out.push('…');
+    }
+    out
+}
+
 async fn merge_page(state: &AppState, a: Authed, f: MergeForm, errors: &[FieldError]) -> AppResult<Response> {
     let v = viewer_of(state, &a.actor).await?;
     if !v.staff {
@@ -161,7 +170,7 @@ async fn merge_page(state: &AppState, a: Authed, f: MergeForm, errors: &[FieldEr
     let shell = a.ctx.shell;
     let listed = rows(state, &shell, a.actor.committee_id, &queue).await?;
     let page = MergePage {
-        queue: listed.into_iter().zip(queue.iter().map(|r| r.body.chars().take(120).collect::<String>())).collect(),
+        queue: listed.into_iter().zip(queue.iter().map(|r| snippet(&r.body, 120))).collect(),
         errors: FormErrors::new(shell.lang, errors),
         shell,
         f,

@@ -15,6 +15,7 @@ use xieshang::opinions::store::{self, Report, bulletin, report};
 use xieshang::opinions::{bulletins, metrics, records};
 
 use crate::harness::{Client, Response, TestApp};
+use crate::proposal_pages::{READ_DOCX, READ_XLSX, python};
 
 const TITLE: &str = "关于解决书院路老旧小区停车难的建议";
 const BODY: &str = "书院路街道老旧小区停车位严重不足，夜间车辆占用消防通道。建议利用闲置地块建设临时停车场，推行机关停车位错时共享。";
@@ -176,7 +177,10 @@ async fn staff_adopt_with_an_edit_a_leader_approves_and_it_is_issued_in_a_number
     assert!(shown.contains(&format!("{}年第1期", year())) && shown.contains("关于加快解决老旧小区停车难的建议") && shown.contains(&edited));
     let (status, docx) = member.get_bytes(&format!("{}/docx", res.location())).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(docx.starts_with(b"PK") && docx.windows(9).any(|w| w == b"word/docu"), "a Word document");
+    let text = python(READ_DOCX, &docx, "docx");
+    for line in ["社情民意", &format!("{}年第1期", year()), "关于加快解决老旧小区停车难的建议", "建议区住建局利用", "报：区委、区政府领导", "送：区住房和城乡建设局"] {
+        assert!(text.contains(line), "{line} in the bulletin: {text}");
+    }
     let timeline = member.get(&format!("/opinion-reports/{id}")).await.text;
     for step in ["撰写", "提交", "经编辑修改后采用", "审签同意", "编发"] {
         assert!(timeline.contains(step), "{step} on the timeline");
@@ -458,9 +462,49 @@ async fn the_register_filters_outcomes_and_exports_them() {
     assert!(page.text.contains("市政协采用") && !page.text.contains("区政协采用</span>"), "only the city's");
     let (status, bytes) = staff.get_bytes("/opinion-reports/outcomes.xlsx?level=province").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(bytes.starts_with(b"PK"), "an xlsx workbook");
+    let read = python(READ_XLSX, &bytes, "xlsx");
+    let lines: Vec<&str> = read.lines().collect();
+    assert_eq!(lines[0], "社情民意成果登记");
+    assert!(lines[1].parse::<u32>().unwrap() >= 2, "the province's adoptions that flowed back: {read}");
+    assert!(lines[2].starts_with("序号|日期|成果|层级|信息标题|作者/报送单位"), "{read}");
+    let cells = python("import sys, openpyxl\nws = openpyxl.load_workbook(sys.argv[1]).active\nprint('\\n'.join(str(r[2].value) for r in ws.iter_rows(min_row=2)))\n", &bytes, "xlsx");
+    assert!(cells.lines().all(|l| l.starts_with("省")), "only the province's outcomes: {cells}");
     assert_eq!(app.login("member").await.get("/opinion-reports/outcomes").await.status, StatusCode::FORBIDDEN, "the office's and the leaders'");
     assert_eq!(app.login("leader").await.get("/opinion-reports/outcomes").await.status, StatusCode::OK);
     let bulletins = staff.get("/opinion-reports/bulletins").await.text;
     assert!(bulletins.contains("《社情民意》2022年第1期") && bulletins.contains("《社情民意》2021年第1期"), "numbering per year");
+}
+
+#[tokio::test]
+async fn a_proposal_the_review_converted_is_drafted_as_a_report_with_its_link() {
+    use xieshang::proposals::model::{ProposalAction as P, ProposalActor as A, ProposalKind};
+    use xieshang::proposals::store::{self as proposals, NewProposal};
+    let app = TestApp::demo().await;
+    let f = fx(&app).await;
+    let db = &app.state.db;
+    let term = xieshang::org::terms::terms(db, f.cid).await.unwrap().remove(0);
+    let session_id = xieshang::org::terms::plenaries(db, term.id).await.unwrap()[0].id;
+    let who = Who::anonymous(Some(f.cid), "staff", "-");
+    let new = NewProposal { kind: ProposalKind::Regular, session_id: Some(session_id), title: "关于楼道照明维修责任的提案".into(), body: BODY.into(), suggested_units: String::new(), lead_member_id: f.me, cosigner_ids: vec![] };
+    let p = proposals::create_draft(db, f.cid, &new, &who).await.unwrap();
+    let p = proposals::transition(db, &p, P::Submit { joint: false }, A::Lead, "", &who).await.unwrap();
+    let p = proposals::transition(db, &p, P::Accept, A::Staff, "", &who).await.unwrap();
+    let p = proposals::transition(db, &p, P::Convert { consent: true }, A::Staff, "转为社情民意信息：事项具体，宜以社情民意信息反映", &who).await.unwrap();
+    let staff = app.login("staff").await;
+    let waiting = format!("source_type=proposal&#38;source_id={}\">", p.id);
+    assert!(staff.get("/opinion-reports").await.text.contains(&waiting), "offered in the queue");
+    let form = staff.get(&format!("/opinion-reports/new?source_type=proposal&source_id={}", p.id)).await.text;
+    assert!(form.contains("关于楼道照明维修责任的提案") && form.contains(BODY), "the form starts from the proposal");
+    let me = f.me.to_string();
+    let sid = p.id.to_string();
+    let fields = [("title", "关于明确楼道照明维修责任的建议"), ("body", BODY), ("category", "urban"), ("submitter_kind", "member"), ("author_ids", me.as_str()), ("source_type", "proposal"), ("source_id", sid.as_str()), ("submit", "yes")];
+    let res = staff.post_form("/opinion-reports", &fields).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
+    let r = find(&app, id_from(res.location())).await;
+    assert_eq!((r.source_type.as_deref(), r.source_id, r.state()), (Some("proposal"), Some(p.id), ReportState::Submitted));
+    assert_eq!(store::authors_of(db, &[r.id]).await.unwrap()[&r.id], vec![f.me], "written by the office for the proposer");
+    assert!(staff.get(&format!("/opinion-reports/{}", r.id)).await.text.contains(&format!(r#"href="/proposals/{}""#, p.id)));
+    assert!(!staff.get("/opinion-reports").await.text.contains(&waiting), "no longer waiting");
+    // The proposer finds it among its own reports.
+    assert!(app.login("member").await.get("/opinion-reports").await.text.contains("关于明确楼道照明维修责任的建议"));
 }
