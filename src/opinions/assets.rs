@@ -67,6 +67,7 @@ const STYLE: &str = r#"/* 社情民意 (templates/opinions): the character count
 .bulletin-report .by { text-align: right; color: var(--muted); margin: .3rem 0 0; }
 [data-show-for][hidden] { display: none !important; }
 #opinion-body { margin-bottom: 1rem; }
+.hint + .toolbar, .hint + .roster { margin-top: .6rem; }
 .screen-forms .btns { align-items: center; }
 .totals.opinion-figures { display: flex; flex-wrap: wrap; gap: .2rem 1rem; }
 "#;
