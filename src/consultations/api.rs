@@ -21,7 +21,7 @@ use crate::consultations::store::{self, Consultation, Outcome};
 use crate::org::model::Role;
 
 #[derive(Serialize, ToSchema)]
-pub struct OutcomeDto {
+pub struct ConsultationOutcomeDto {
     pub id: i64,
     /// The agreed action.
     pub action: String,
@@ -36,9 +36,9 @@ pub struct OutcomeDto {
     pub done_on: Option<chrono::NaiveDate>,
 }
 
-impl From<Outcome> for OutcomeDto {
+impl From<Outcome> for ConsultationOutcomeDto {
     fn from(o: Outcome) -> Self {
-        OutcomeDto {
+        ConsultationOutcomeDto {
             state: o.state(),
             id: o.id,
             action: o.action,
@@ -78,7 +78,7 @@ pub struct ConsultationDto {
     pub held_on: Option<chrono::NaiveDate>,
     pub minutes_issued_on: Option<chrono::NaiveDate>,
     pub closed_on: Option<chrono::NaiveDate>,
-    pub outcomes: Vec<OutcomeDto>,
+    pub outcomes: Vec<ConsultationOutcomeDto>,
     pub statements: Vec<StatementDto>,
 }
 
@@ -88,7 +88,7 @@ async fn dto(state: &AppState, a: &crate::app::auth::Actor, c: Consultation) -> 
         .await?
         .into_iter()
         .filter(|o| a.role != Role::Unit || a.unit_id == Some(o.unit_id))
-        .map(OutcomeDto::from)
+        .map(ConsultationOutcomeDto::from)
         .collect();
     let statements = store::statement::Entity::find()
         .filter(store::statement::Column::ConsultationId.eq(c.id))
@@ -186,8 +186,8 @@ pub struct OutcomeMoveRequest {
 
 #[utoipa::path(post, path = "/api/v1/consultations/{id}/outcomes/{outcome_id}", tag = "consultations", security(("bearer" = [])),
     params(("id" = i64, Path), ("outcome_id" = i64, Path)), request_body = OutcomeMoveRequest,
-    responses((status = 200, body = OutcomeDto), (status = 401), (status = 403), (status = 404), (status = 422)))]
-async fn move_outcome(State(state): State<AppState>, ApiUser(a, info): ApiUser, Path((id, oid)): Path<(i64, i64)>, ApiJson(r): ApiJson<OutcomeMoveRequest>) -> AppResult<Json<OutcomeDto>> {
+    responses((status = 200, body = ConsultationOutcomeDto), (status = 401), (status = 403), (status = 404), (status = 422)))]
+async fn move_outcome(State(state): State<AppState>, ApiUser(a, info): ApiUser, Path((id, oid)): Path<(i64, i64)>, ApiJson(r): ApiJson<OutcomeMoveRequest>) -> AppResult<Json<ConsultationOutcomeDto>> {
     let c = pages::visible(&state, &a, id).await?;
     let f = OutcomeMoveForm { op: r.op, text: r.text, satisfaction: r.satisfaction };
     Ok(Json(pages::move_outcome_as(&state, &a, &info.ip, &c, oid, &f).await?.into()))
