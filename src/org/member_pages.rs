@@ -222,6 +222,30 @@ struct FilePage {
     liaison: Option<Vec<(String, String, String)>>,
     /// The projects the member introduced: (link, name, kind).
     projects: Option<Vec<(String, String, String)>>,
+    /// The member's public-opinion reports of the last five years, newest first: (link, title,
+    /// date and state), for the member itself, staff and leaders.
+    opinions: Option<Vec<(String, String, String)>>,
+}
+
+/// A member's 社情民意 for its file: only the member, staff and leaders see them (drafts are
+/// never listed: `reports_of_member` leaves them out).
+async fn opinions_of(state: &AppState, actor: &crate::app::auth::Actor, shell: &crate::app::shell::Shell, m: &members::Member) -> AppResult<Option<Vec<(String, String, String)>>> {
+    let own = Target::own(actor);
+    let sees = may(actor, Action::ScreenOpinionReports, &own) || actor.role == crate::org::model::Role::Leader || (m.user_id == Some(actor.user_id) && may(actor, Action::ViewOpinionReports, &own));
+    if !sees {
+        return Ok(None);
+    }
+    let year = chrono::Datelike::year(&crate::app::shell::today());
+    let mut out = Vec::new();
+    for y in (year - 4..=year).rev() {
+        let mut rows = crate::opinions::records::reports_of_member(&state.db, m.id, y).await?;
+        rows.reverse();
+        out.extend(rows.into_iter().filter(|r| r.committee_id == actor.committee_id).map(|r| {
+            (format!("/opinion-reports/{}", r.report_id), r.title, format!("{} · {}", r.submitted_on, shell.t(&r.state.label_key())))
+        }));
+    }
+    out.truncate(20);
+    Ok(Some(out))
 }
 
 /// The member's liaison targets and projects, for viewers who may see them.
@@ -263,6 +287,7 @@ pub async fn file(State(state): State<AppState>, a: Authed, Path(id): Path<i64>)
     let activity_rows = crate::activities::pages::member_tab(&state, &a.actor, &a.ctx.shell, m.id).await?;
     let research = crate::research::pages::member_tab(&state, &a.actor, &a.ctx.shell, m.id).await?;
     let (liaison, projects) = links_of(&state, &a.actor, &a.ctx.shell, m.id).await?;
+    let opinions = opinions_of(&state, &a.actor, &a.ctx.shell, &m).await?;
     let activity_feed = match m.user_id == Some(a.actor.user_id) {
         true => crate::org::store::find_committee(&state.db, a.actor.committee_id).await?.map(|c| format!("/c/{}/members/{}/activities.ics", c.code, m.id)),
         false => None,
@@ -274,6 +299,7 @@ pub async fn file(State(state): State<AppState>, a: Authed, Path(id): Path<i64>)
         research_rows: research.map(|r| r.0),
         liaison,
         projects,
+        opinions,
         visit_total: visits.as_ref().map(|v| v.1).unwrap_or(0),
         visit_rows: visits.map(|v| v.0),
         shell: a.ctx.shell,

@@ -508,3 +508,18 @@ async fn a_proposal_the_review_converted_is_drafted_as_a_report_with_its_link() 
     // The proposer finds it among its own reports.
     assert!(app.login("member").await.get("/opinion-reports").await.text.contains("关于明确楼道照明维修责任的建议"));
 }
+
+#[tokio::test]
+async fn the_member_file_lists_the_members_reports_to_itself_and_to_staff_only() {
+    let app = TestApp::demo().await;
+    let me = member_of(&app, "member").await;
+    let mine = xieshang::opinions::records::reports_of_member(&app.state.db, me, 2022).await.unwrap();
+    assert!(!mine.is_empty(), "the demo member sent reports in 2022");
+    let link = format!(r#"href="/opinion-reports/{}""#, mine[0].report_id);
+    let own = app.login("member").await.get(&format!("/members/{me}")).await.text;
+    assert!(own.contains(r#"id="member-opinions""#) && own.contains(&link), "the member sees its reports");
+    let staff = app.login("staff").await.get(&format!("/members/{me}")).await.text;
+    assert!(staff.contains(&link), "staff see them");
+    let other = app.login("member2").await.get(&format!("/members/{me}")).await.text;
+    assert!(!other.contains(r#"id="member-opinions""#), "another member does not");
+}
