@@ -168,6 +168,8 @@ struct HomePage {
     overdue: u64,
     /// The proposal work waiting for this user: (label, count, link, needs attention).
     proposals: Vec<(&'static str, u64, String, bool)>,
+    /// The 社情民意 work waiting for this user, the same way.
+    opinions: Vec<(&'static str, u64, String, bool)>,
 }
 
 /// The demand counts a home page shows: staff see the committee's queue, a unit its own.
@@ -201,7 +203,8 @@ pub async fn home(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response
     let committee = org::find_committee(&state.db, actor.committee_id).await?;
     let (work, overdue) = demand_work(&state, &actor, &ctx.shell).await?;
     let proposals = crate::proposals::list_pages::work(&state, &actor, &ctx.shell).await?;
-    html(&HomePage { shell: ctx.shell, committee_name: committee.map(|c| c.name).unwrap_or_default(), work, overdue, proposals })
+    let opinions = crate::opinions::pages::work(&state, &actor, &ctx.shell).await?;
+    html(&HomePage { shell: ctx.shell, committee_name: committee.map(|c| c.name).unwrap_or_default(), work, overdue, proposals, opinions })
 }
 
 #[derive(Template)]

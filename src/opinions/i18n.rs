@@ -33,6 +33,7 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("opinion.submitted_on", "报送日期", "Sent in on"),
     ("opinion.state", "状态", "Status"),
     ("opinion.state.draft", "草稿", "Draft"),
+    ("opinion.home.returned", "社情民意待修改", "Reports to revise"),
     ("opinion.state.submitted", "待编审", "Awaiting screening"),
     ("opinion.state.returned", "已退回", "Returned"),
     ("opinion.state.adopted", "已采用待审签", "Adopted, awaiting approval"),

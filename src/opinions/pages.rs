@@ -385,6 +385,31 @@ pub fn percent(rate: &Option<f64>) -> String {
     rate.map(|r| format!("{:.1}%", r * 100.0)).unwrap_or_else(|| "—".into())
 }
 
+/// The 社情民意 work waiting for `a`, for the home page: (label, count, link, needs attention) —
+/// the office's queue, reports to issue and to approve, a leader's approvals, a member's
+/// returned reports to revise.
+pub async fn work(state: &AppState, a: &Actor, shell: &Shell) -> AppResult<Vec<(&'static str, u64, String, bool)>> {
+    if !may(a, Action::ViewOpinionReports, &Target::own(a)) {
+        return Ok(vec![]);
+    }
+    let v = viewer_of(state, a).await?;
+    let mut out = Vec::new();
+    for view in View::for_viewer(&v).into_iter().filter(|x| matches!(x, View::Queue | View::Approval | View::ToIssue)) {
+        let mut f = ReportFilter { user_id: v.user_id, member: v.member, ..Default::default() };
+        view.narrow(&mut f);
+        let n = store::count(&state.db, a.committee_id, &f).await?;
+        out.push((shell.t(&format!("opinion.view.{}", view.as_str())), n, format!("/opinion-reports?view={}", view.as_str()), false));
+    }
+    if v.member.is_some() {
+        let mut f = ReportFilter { user_id: v.user_id, member: v.member, states: vec![ReportState::Returned], ..Default::default() };
+        View::Mine.narrow(&mut f);
+        f.states = vec![ReportState::Returned];
+        let n = store::count(&state.db, a.committee_id, &f).await?;
+        out.push((shell.t("opinion.home.returned"), n, "/opinion-reports?view=mine&status=returned".to_string(), true));
+    }
+    Ok(out)
+}
+
 pub async fn list(State(state): State<AppState>, a: Authed, Query(q): Query<OpinionQuery>, Query(vq): Query<ViewQuery>, Query(pq): Query<PageQuery>) -> AppResult<Response> {
     authorize(&a.actor, Action::ViewOpinionReports, &Target::own(&a.actor))?;
     let cid = a.actor.committee_id;

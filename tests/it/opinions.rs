@@ -523,3 +523,20 @@ async fn the_member_file_lists_the_members_reports_to_itself_and_to_staff_only()
     let other = app.login("member2").await.get(&format!("/members/{me}")).await.text;
     assert!(!other.contains(r#"id="member-opinions""#), "another member does not");
 }
+
+#[tokio::test]
+async fn the_home_page_counts_the_opinion_work_of_each_role() {
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    use xieshang::opinions::store::report;
+    let app = TestApp::demo().await;
+    let cid = xieshang::org::store::find_committee_by_code(&app.state.db, "yuetang").await.unwrap().unwrap().id;
+    let queued = report::Entity::find().filter(report::Column::CommitteeId.eq(cid)).filter(report::Column::State.eq("submitted")).count(&app.state.db).await.unwrap();
+    let home = app.login("staff").await.get("/").await.text;
+    let work = &home[home.find(r#"id="opinion-work""#).expect("staff see their 社情民意 work")..];
+    assert!(work.contains(&format!(r#"<a href="/opinion-reports?view=queue"><strong>{queued}</strong>"#)), "the queue's count");
+    let leader = app.login("leader").await.get("/").await.text;
+    assert!(leader.contains(r#"href="/opinion-reports?view=approval""#), "a leader's approvals");
+    let member = app.login("member").await.get("/").await.text;
+    assert!(member.contains("社情民意待修改") && !member.contains("view=queue"), "a member's returned reports, no queue");
+    assert!(!app.login("unit").await.get("/").await.text.contains(r#"id="opinion-work""#));
+}
