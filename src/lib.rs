@@ -7,6 +7,7 @@ pub mod app;
 pub mod consultations;
 pub mod demands;
 pub mod demo;
+pub mod evaluation;
 pub mod exchange;
 pub mod liaison;
 pub mod opinions;
