@@ -44,6 +44,10 @@ pub struct ConsultationQuery {
     /// proposed, declined, planned, preparing, held, minutes_issued or closed.
     #[serde(default)]
     pub status: String,
+    /// `1`: only consultations held, `from`/`to` on the day they were held (the statistics'
+    /// 协商活动场次).
+    #[serde(default)]
+    pub held: String,
 }
 
 impl ConsultationQuery {
@@ -53,12 +57,13 @@ impl ConsultationQuery {
         let kind = l.code("kind", &self.kind, ConsultationKind::from_code);
         let status = l.code("status", &self.status, ConsultationState::from_code);
         let place = l.id("place", &self.place, Some(places));
-        let f = ConsultationFilter { from, to, kind, states: status.map(|s| vec![s]), place_ids: place.map(|p| with_below(p, places)), ids: None };
+        let held = self.held.trim() == "1";
+        let f = ConsultationFilter { from, to, kind, states: status.map(|s| vec![s]), place_ids: place.map(|p| with_below(p, places)), ids: None, held };
         (f, l.0)
     }
 
     pub fn query_string(&self) -> String {
-        let pairs = [("from", &self.from), ("to", &self.to), ("kind", &self.kind), ("place", &self.place), ("status", &self.status)];
+        let pairs = [("from", &self.from), ("to", &self.to), ("kind", &self.kind), ("place", &self.place), ("status", &self.status), ("held", &self.held)];
         serde_urlencoded::to_string(pairs.iter().filter(|(_, v)| !v.trim().is_empty()).map(|(k, v)| (*k, v.trim())).collect::<Vec<_>>()).unwrap_or_default()
     }
 }

@@ -840,15 +840,21 @@ pub struct ConsultationFilter {
     pub place_ids: Option<Vec<i64>>,
     /// Only these consultations (a unit's: those that handed it an outcome).
     pub ids: Option<Vec<i64>>,
+    /// Only those held, `from`/`to` applying to the day they were held.
+    pub held: bool,
 }
 
 fn filtered(committee_id: i64, f: &ConsultationFilter) -> sea_orm::Select<consultation::Entity> {
     let mut q = consultation::Entity::find().filter(consultation::Column::CommitteeId.eq(committee_id));
+    let day = if f.held { consultation::Column::HeldOn } else { consultation::Column::MeetingOn };
+    if f.held {
+        q = q.filter(consultation::Column::HeldOn.is_not_null());
+    }
     if let Some(d) = f.from {
-        q = q.filter(consultation::Column::MeetingOn.gte(d));
+        q = q.filter(day.gte(d));
     }
     if let Some(d) = f.to {
-        q = q.filter(consultation::Column::MeetingOn.lte(d));
+        q = q.filter(day.lte(d));
     }
     if let Some(k) = f.kind {
         q = q.filter(consultation::Column::Kind.eq(k.as_str()));

@@ -118,7 +118,7 @@ fn sections(shell: &Shell, s: &Stats, from: NaiveDate, to: NaiveDate, scope: Sco
         Section {
             title: shell.t("stats.section.consulting"),
             figures: vec![
-                n("stats.consultations", s.consultations, None),
+                n("stats.consultations", s.consultations, link("/consultations", list_scope(scope, false, true, false)).map(|l| format!("{l}&held=1"))),
                 n("stats.proposals", s.proposals, None),
                 n("stats.proposals_filed", s.proposals_filed, None),
                 Figure { label: shell.t("stats.filing_rate"), value: percent(s.filing_rate), href: None },

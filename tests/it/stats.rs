@@ -114,6 +114,13 @@ async fn the_dashboard_shows_the_figures_and_its_links_lead_to_lists_with_the_sa
     let reports = leader.get(&format!("/research-reports?{query}")).await.text;
     assert!(page.text.contains(&format!("{}</a>", n(&api, "research_reports"))) && reports.contains(&format!("<strong>{}</strong>", n(&api, "research_reports"))));
     assert_eq!(page.text.matches("<svg class=\"chart\"").count(), 4, "four monthly charts");
+    // The consultations held, linked to the list of those held in the period.
+    let whole_api = stats(&app, "leader", "from=2022-01-01&to=2022-04-19").await;
+    let whole_page = leader.get("/stats?from=2022-01-01&to=2022-04-19").await.text;
+    let held = n(&whole_api, "consultations");
+    assert!(whole_page.contains(&format!(r#"href="/consultations?from=2022-01-01&#38;to=2022-04-19&#38;held=1">{held}</a>"#)), "linked");
+    let list = leader.get("/consultations?from=2022-01-01&to=2022-04-19&held=1").await.text;
+    assert!(list.contains(&format!(r#"id="consultation-total">共 <strong>{held}</strong>"#)), "the list's total is the figure");
     assert!(!page.text.contains("各小组情况"), "a group's dashboard has no table of groups");
     let whole = leader.get("/stats?from=2022-01-01&to=2022-04-19").await.text;
     assert!(whole.contains("各小组情况") && whole.contains(&format!("group={shuyuan}")));
