@@ -51,3 +51,22 @@ mod tests {
         assert_eq!(sqlite_file("postgres://localhost/x"), None);
     }
 }
+
+/// Rows selected for the given items (in chunks, under SQLite's limit of bound values), grouped
+/// by item in the order selected: `select` reads one chunk of ids, `split` gives each row's item
+/// id and the value kept.
+pub async fn per_item<E: sea_orm::EntityTrait, T>(
+    db: &impl sea_orm::ConnectionTrait,
+    ids: &[i64],
+    select: impl Fn(Vec<i64>) -> sea_orm::Select<E>,
+    split: impl Fn(E::Model) -> (i64, T),
+) -> Result<std::collections::HashMap<i64, Vec<T>>, DbErr> {
+    let mut out: std::collections::HashMap<i64, Vec<T>> = std::collections::HashMap::new();
+    for chunk in ids.chunks(5_000) {
+        for row in select(chunk.to_vec()).all(db).await? {
+            let (id, value) = split(row);
+            out.entry(id).or_default().push(value);
+        }
+    }
+    Ok(out)
+}

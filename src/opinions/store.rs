@@ -311,29 +311,11 @@ pub async fn of_bulletin(db: &impl ConnectionTrait, bulletin_id: i64) -> Result<
     report::Entity::find().filter(report::Column::BulletinId.eq(bulletin_id)).order_by_asc(report::Column::IssuedAt).order_by_asc(report::Column::Id).all(db).await
 }
 
-/// Rows selected for the given reports (in chunks, under SQLite's limit of bound values),
-/// grouped by report in the order selected.
-async fn per_report<E: EntityTrait, T>(
-    db: &impl ConnectionTrait,
-    report_ids: &[i64],
-    select: impl Fn(Vec<i64>) -> sea_orm::Select<E>,
-    split: impl Fn(E::Model) -> (i64, T),
-) -> Result<HashMap<i64, Vec<T>>, DbErr> {
-    let mut out: HashMap<i64, Vec<T>> = HashMap::new();
-    for chunk in report_ids.chunks(5_000) {
-        for row in select(chunk.to_vec()).all(db).await? {
-            let (report_id, value) = split(row);
-            out.entry(report_id).or_default().push(value);
-        }
-    }
-    Ok(out)
-}
-
 /// The authors of each given report, the first author first. A combined report has none of its
 /// own: its parts' authors are its authors (see [`credited_authors`]).
 pub async fn authors_of(db: &impl ConnectionTrait, report_ids: &[i64]) -> Result<HashMap<i64, Vec<i64>>, DbErr> {
     let select = |ids: Vec<i64>| author::Entity::find().filter(author::Column::ReportId.is_in(ids)).order_by_asc(author::Column::ReportId).order_by_asc(author::Column::Position);
-    per_report(db, report_ids, select, |a| (a.report_id, a.member_id)).await
+    crate::app::db::per_item(db, report_ids, select, |a| (a.report_id, a.member_id)).await
 }
 
 /// The authors a report credits: its own, or for a combined report every part's, in order and
@@ -356,7 +338,7 @@ pub async fn credited_authors(db: &impl ConnectionTrait, r: &Report) -> Result<V
 /// The outcomes of each given report, oldest first.
 pub async fn outcomes_of(db: &impl ConnectionTrait, report_ids: &[i64]) -> Result<HashMap<i64, Vec<Outcome>>, DbErr> {
     let select = |ids: Vec<i64>| outcome::Entity::find().filter(outcome::Column::ReportId.is_in(ids)).order_by_asc(outcome::Column::OnDate).order_by_asc(outcome::Column::Id);
-    per_report(db, report_ids, select, |o| (o.report_id, o)).await
+    crate::app::db::per_item(db, report_ids, select, |o| (o.report_id, o)).await
 }
 
 /// Reports already written from a source (a demand or a proposal converted, a visit).
@@ -384,5 +366,5 @@ pub async fn bulletins(db: &impl ConnectionTrait, committee_id: i64, page: PageR
 /// How many reports each given bulletin holds.
 pub async fn bulletin_sizes(db: &impl ConnectionTrait, ids: &[i64]) -> Result<HashMap<i64, usize>, DbErr> {
     let select = |ids: Vec<i64>| report::Entity::find().filter(report::Column::BulletinId.is_in(ids));
-    Ok(per_report(db, ids, select, |r| (r.bulletin_id.unwrap_or_default(), ())).await?.into_iter().map(|(k, v)| (k, v.len())).collect())
+    Ok(crate::app::db::per_item(db, ids, select, |r| (r.bulletin_id.unwrap_or_default(), ())).await?.into_iter().map(|(k, v)| (k, v.len())).collect())
 }

@@ -339,34 +339,16 @@ pub async fn totals(db: &impl ConnectionTrait, committee_id: i64, f: &ReportFilt
     Ok(t)
 }
 
-/// Rows selected for the given reports (in chunks, under SQLite's limit of bound values),
-/// grouped by report in the order selected.
-async fn per_report<E: EntityTrait, T>(
-    db: &impl ConnectionTrait,
-    report_ids: &[i64],
-    select: impl Fn(Vec<i64>) -> sea_orm::Select<E>,
-    split: impl Fn(E::Model) -> (i64, T),
-) -> Result<HashMap<i64, Vec<T>>, DbErr> {
-    let mut out: HashMap<i64, Vec<T>> = HashMap::new();
-    for chunk in report_ids.chunks(5_000) {
-        for row in select(chunk.to_vec()).all(db).await? {
-            let (report_id, value) = split(row);
-            out.entry(report_id).or_default().push(value);
-        }
-    }
-    Ok(out)
-}
-
 /// The authors of each given report, the lead first.
 pub async fn authors_of(db: &impl ConnectionTrait, report_ids: &[i64]) -> Result<HashMap<i64, Vec<i64>>, DbErr> {
     let select = |ids: Vec<i64>| author::Entity::find().filter(author::Column::ReportId.is_in(ids)).order_by_asc(author::Column::ReportId).order_by_asc(author::Column::Position);
-    per_report(db, report_ids, select, |a| (a.report_id, a.member_id)).await
+    crate::app::db::per_item(db, report_ids, select, |a| (a.report_id, a.member_id)).await
 }
 
 /// The outcomes of each given report, oldest first.
 pub async fn outcomes_of(db: &impl ConnectionTrait, report_ids: &[i64]) -> Result<HashMap<i64, Vec<Outcome>>, DbErr> {
     let select = |ids: Vec<i64>| outcome::Entity::find().filter(outcome::Column::ReportId.is_in(ids)).order_by_asc(outcome::Column::OnDate).order_by_asc(outcome::Column::Id);
-    per_report(db, report_ids, select, |o| (o.report_id, o)).await
+    crate::app::db::per_item(db, report_ids, select, |o| (o.report_id, o)).await
 }
 
 /// A member's reports, latest first, at most `limit`, with how many there are (the file page).
