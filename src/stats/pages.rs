@@ -221,7 +221,9 @@ async fn tables(state: &AppState, shell: Option<&Shell>, committee_id: i64, from
     Ok(out)
 }
 
-async fn board(state: &AppState, shell: Option<&Shell>, committee_id: i64, q: &StatsQuery) -> AppResult<Board> {
+/// The period (this year to date when not given) and scope of a page's query; a bad value is
+/// named and replaced by the default, so the page still shows figures.
+async fn period_and_scope(state: &AppState, committee_id: i64, q: &StatsQuery) -> AppResult<(NaiveDate, NaiveDate, Scope, Vec<FieldError>)> {
     let today = today();
     let defaulted = StatsQuery { from: if q.from.trim().is_empty() { format!("{}-01-01", today.year()) } else { q.from.clone() }, to: if q.to.trim().is_empty() { today.to_string() } else { q.to.clone() }, ..q.clone() };
     let (mut errors, (from, to, mut scope)): (Vec<FieldError>, _) = match defaulted.parse() {
@@ -232,6 +234,11 @@ async fn board(state: &AppState, shell: Option<&Shell>, committee_id: i64, q: &S
         errors.push(FieldError::new("scope", "err.choice"));
         scope = Scope::Committee;
     }
+    Ok((from, to, scope, errors))
+}
+
+async fn board(state: &AppState, shell: Option<&Shell>, committee_id: i64, q: &StatsQuery) -> AppResult<Board> {
+    let (from, to, scope, errors) = period_and_scope(state, committee_id, q).await?;
     let stats = metrics::compute(&state.db, committee_id, from, to, scope).await?;
     let own_only = crate::org::store::tree_below(&state.db, committee_id).await?.is_empty() || scope != Scope::Committee;
     let tables = if scope == Scope::Committee { tables(state, shell, committee_id, from, to).await? } else { Vec::new() };
@@ -349,13 +356,7 @@ struct SummaryPage {
 /// The period and scope of a summary (this year by default), and the committee's figures.
 async fn summary_of(state: &AppState, a: &Authed, q: &StatsQuery) -> AppResult<(NaiveDate, NaiveDate, String, Vec<String>, Vec<FieldError>)> {
     authorize(&a.actor, Action::ViewStats, &Target::own(&a.actor))?;
-    let today = today();
-    let defaulted = StatsQuery { from: if q.from.trim().is_empty() { format!("{}-01-01", today.year()) } else { q.from.clone() }, to: if q.to.trim().is_empty() { today.to_string() } else { q.to.clone() }, ..q.clone() };
-    let (errors, (from, to, scope)) = match defaulted.parse() {
-        Ok(p) => (Vec::new(), p),
-        Err(e) => (e, (NaiveDate::from_ymd_opt(today.year(), 1, 1).expect("new year"), today, Scope::Committee)),
-    };
-    let scope = if metrics::scope_exists(&state.db, a.actor.committee_id, scope).await? { scope } else { Scope::Committee };
+    let (from, to, scope, errors) = period_and_scope(state, a.actor.committee_id, q).await?;
     let stats = metrics::compute(&state.db, a.actor.committee_id, from, to, scope).await?;
     let committee = crate::org::store::find_committee(&state.db, a.actor.committee_id).await?.map(|c| c.name).unwrap_or_default();
     Ok((from, to, committee, crate::stats::summary::work_summary(from, to, &stats), errors))
