@@ -15,11 +15,12 @@
 //! never does) to compare plans; `XS_BENCH_KEEP=1` keeps the database for inspection.
 use std::time::{Duration, Instant};
 
-use axum::Router;
-use axum::body::Body;
-use axum::http::{Request, header};
+#[path = "common/mod.rs"]
+mod common;
+
+use common::{Auth, PASSWORD, api_token, login, measure, plan};
+
 use chrono::{DateTime, Datelike, NaiveDate, Utc, Weekday};
-use http_body_util::BodyExt;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, SelectStatement};
@@ -27,7 +28,6 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select, Set, Statement,
     TransactionTrait,
 };
-use tower::ServiceExt;
 use xieshang::app::config::Config;
 use xieshang::app::{self, auth};
 use xieshang::demands::store::demand;
@@ -57,8 +57,6 @@ const CHUNK: usize = 500;
 const ROUNDS: usize = 300;
 /// A page is slow when its p99 exceeds this.
 const SLOW: Duration = Duration::from_millis(50);
-const PASSWORD: &str = "Bench-Password-1";
-const HOST: &str = "xieshang.bench";
 
 /// (category, concern, answer)
 const CONCERNS: [(&str, &str, &str); 8] = [
@@ -434,70 +432,6 @@ async fn seed(db: &DatabaseConnection, w: &Window) -> Vec<Com> {
     coms
 }
 
-enum Auth<'a> {
-    None,
-    Cookie(&'a str),
-    Bearer(&'a str),
-}
-
-fn request(path: &str, auth: &Auth) -> Request<Body> {
-    let r = Request::get(path).header(header::HOST, HOST);
-    let r = match auth {
-        Auth::None => r,
-        Auth::Cookie(t) => r.header(header::COOKIE, format!("xs_session={t}")),
-        Auth::Bearer(t) => r.header(header::AUTHORIZATION, format!("Bearer {t}")),
-    };
-    r.body(Body::empty()).unwrap()
-}
-
-/// A browser session for `username`, through the login form.
-async fn login(router: &Router, username: &str) -> String {
-    let body = format!("username={username}&password={PASSWORD}&next=%2F");
-    let req = Request::post("/login")
-        .header(header::HOST, HOST)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header("sec-fetch-site", "same-origin")
-        .body(Body::from(body))
-        .unwrap();
-    let res = router.clone().oneshot(req).await.unwrap();
-    assert_eq!(res.status(), 303, "login of {username}");
-    let cookie = res.headers().get_all(header::SET_COOKIE).iter().filter_map(|v| v.to_str().ok()).find(|v| v.starts_with("xs_session=")).expect("session cookie");
-    cookie["xs_session=".len()..].split(';').next().unwrap().to_string()
-}
-
-/// An API bearer token for `username`.
-async fn api_token(router: &Router, username: &str) -> String {
-    let body = format!(r#"{{"username":"{username}","password":"{PASSWORD}"}}"#);
-    let req = Request::post("/api/v1/auth/login").header(header::HOST, HOST).header(header::CONTENT_TYPE, "application/json").body(Body::from(body)).unwrap();
-    let res = router.clone().oneshot(req).await.unwrap();
-    assert_eq!(res.status(), 200, "API login of {username}");
-    let bytes = res.into_body().collect().await.unwrap().to_bytes();
-    let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
-    v["token"].as_str().expect("token").to_string()
-}
-
-/// p50 and p99 of `ROUNDS` requests, after a warm-up; panics unless every answer is 200.
-async fn measure(router: &Router, path: &str, auth: &Auth<'_>) -> (Duration, Duration, usize) {
-    let mut times = Vec::with_capacity(ROUNDS);
-    let mut size = 0;
-    for n in 0..ROUNDS + 10 {
-        let t = Instant::now();
-        let res = router.clone().oneshot(request(path, auth)).await.unwrap();
-        let status = res.status();
-        let bytes = res.into_body().collect().await.unwrap().to_bytes();
-        let took = t.elapsed();
-        if status != 200 {
-            panic!("GET {path}: {status}\n{}", String::from_utf8_lossy(&bytes).chars().take(600).collect::<String>());
-        }
-        size = bytes.len();
-        if n >= 10 {
-            times.push(took);
-        }
-    }
-    times.sort();
-    (times[ROUNDS / 2], times[ROUNDS * 99 / 100 - 1], size)
-}
-
 /// The statements `demands::store::list` runs for these filters (the count, then the page),
 /// built the same way.
 fn demand_list_sql(db: &DatabaseConnection, cid: i64, f: &ListFilter, offset: u64) -> Vec<(&'static str, Statement)> {
@@ -552,14 +486,6 @@ struct ListFilter {
     resolved_only: bool,
     studio_id: Option<i64>,
     studio_ids: Option<Vec<i64>>,
-}
-
-/// `EXPLAIN QUERY PLAN` of a statement, one line.
-async fn plan(db: &DatabaseConnection, st: &Statement) -> String {
-    let values = st.values.clone().map(|v| v.0).unwrap_or_default();
-    let explain = Statement::from_sql_and_values(db.get_database_backend(), format!("EXPLAIN QUERY PLAN {}", st.sql), values);
-    let rows = db.query_all_raw(explain).await.unwrap();
-    rows.iter().map(|r| r.try_get::<String>("", "detail").unwrap()).collect::<Vec<_>>().join(" | ")
 }
 
 /// Time of one run of a statement straight on the pool (for telling SQL from rendering).
@@ -699,7 +625,7 @@ async fn main() {
     println!("{:<6} {:<52} {:>9} {:>9} {:>8}", "who", "page", "p50", "p99", "bytes");
     let mut results = Vec::new();
     for p in &pages {
-        let (p50, p99, size) = measure(&router, &p.path, &p.auth).await;
+        let (p50, p99, size) = measure(&router, &p.path, &p.auth, ROUNDS).await;
         println!("{:<6} {:<52} {:>9.2?} {:>9.2?} {:>8}{}", p.who, p.path, p50, p99, size, if p99 > SLOW { "  SLOW" } else { "" });
         results.push((p, p50, p99));
     }

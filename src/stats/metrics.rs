@@ -35,15 +35,15 @@ pub enum Scope {
 
 /// One committee's scope resolved to what the areas' filters take.
 #[derive(Clone, Debug, Default, PartialEq)]
-struct Resolved {
+pub(crate) struct Resolved {
     /// Items of these members (None: everyone).
-    members: Option<Vec<i64>>,
+    pub(crate) members: Option<Vec<i64>>,
     /// Items at these places (None: anywhere).
-    places: Option<Vec<i64>>,
+    pub(crate) places: Option<Vec<i64>>,
     /// Receptions and demands through these studios.
-    studios: Option<Vec<i64>>,
+    pub(crate) studios: Option<Vec<i64>>,
     /// The group and those below it (reports a group wrote as a group).
-    groups: Vec<i64>,
+    pub(crate) groups: Vec<i64>,
 }
 
 /// Every figure (DOMAIN.md's keys). Rates are fractions 0–1, `None` where the denominator is 0.
@@ -157,7 +157,7 @@ async fn group_members(db: &impl ConnectionTrait, groups: &[i64]) -> Result<Vec<
         .await
 }
 
-async fn resolve(db: &impl ConnectionTrait, committee_id: i64, scope: Scope) -> Result<Resolved, DbErr> {
+pub(crate) async fn resolve(db: &impl ConnectionTrait, committee_id: i64, scope: Scope) -> Result<Resolved, DbErr> {
     Ok(match scope {
         Scope::Committee => Resolved::default(),
         Scope::Group(g) => {
@@ -181,6 +181,12 @@ async fn resolve(db: &impl ConnectionTrait, committee_id: i64, scope: Scope) -> 
     })
 }
 
+/// The members who live or work at these places: whose items that happen nowhere (proposals,
+/// public-opinion reports) are a place's.
+pub(crate) async fn members_at_places(db: &impl ConnectionTrait, places: &[i64]) -> Result<Vec<i64>, DbErr> {
+    member::Entity::find().filter(member::Column::PlaceId.is_in(places.to_vec())).select_only().column(member::Column::Id).into_tuple().all(db).await
+}
+
 /// Members in office at the period's end: in office now and joined by then, or who left after it.
 async fn members_at(db: &impl ConnectionTrait, committee_id: i64, to: NaiveDate, only: &Option<Vec<i64>>, places: &Option<Vec<i64>>) -> Result<u64, DbErr> {
     let mut q = member::Entity::find().filter(member::Column::CommitteeId.eq(committee_id));
@@ -197,7 +203,7 @@ async fn members_at(db: &impl ConnectionTrait, committee_id: i64, to: NaiveDate,
 }
 
 /// The first instant of a China date, for timestamps (registered, resolved).
-fn day_start(d: NaiveDate) -> chrono::DateTime<chrono::Utc> {
+pub(crate) fn day_start(d: NaiveDate) -> chrono::DateTime<chrono::Utc> {
     d.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc() - Duration::hours(8)
 }
 
@@ -223,7 +229,7 @@ async fn one(db: &impl ConnectionTrait, committee_id: i64, from: NaiveDate, to: 
     let p_scope = match (&r.members, &r.places) {
         (Some(m), _) => MetricScope::Members(m.clone()),
         // Proposals happen nowhere: a place's are its members'.
-        (None, Some(p)) => MetricScope::Members(member::Entity::find().filter(member::Column::PlaceId.is_in(p.clone())).select_only().column(member::Column::Id).into_tuple().all(db).await?),
+        (None, Some(p)) => MetricScope::Members(members_at_places(db, p).await?),
         (None, None) => MetricScope::All,
     };
     let pm = proposals::load(db, committee_id, from, to, &p_scope).await?;
@@ -240,7 +246,7 @@ async fn one(db: &impl ConnectionTrait, committee_id: i64, from: NaiveDate, to: 
         (Some(g), _) => Some(g.clone()),
         (None, Some(p)) => Some(research::GroupScope {
             group_ids: Vec::new(),
-            member_ids: member::Entity::find().filter(member::Column::PlaceId.is_in(p.clone())).select_only().column(member::Column::Id).into_tuple().all(db).await?,
+            member_ids: members_at_places(db, p).await?,
         }),
         (None, None) => None,
     };

@@ -3,6 +3,7 @@
 pub mod api;
 pub mod charts;
 pub mod export;
+pub mod grouped;
 pub mod metrics;
 pub mod pages;
 pub mod summary;

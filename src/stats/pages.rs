@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
-use chrono::{Datelike, Months, NaiveDate};
+use chrono::{Datelike, NaiveDate};
 
 use crate::app::AppState;
 use crate::app::authz::{Action, Target, authorize};
@@ -152,17 +152,6 @@ fn sections(shell: &Shell, s: &Stats, from: NaiveDate, to: NaiveDate, scope: Sco
     ]
 }
 
-/// The first days of the months the period touches (at most 24).
-fn months(from: NaiveDate, to: NaiveDate) -> Vec<NaiveDate> {
-    let mut out = Vec::new();
-    let mut m = from.with_day(1).expect("the first exists");
-    while m <= to && out.len() < 24 {
-        out.push(m);
-        m = m + Months::new(1);
-    }
-    out
-}
-
 /// What the dashboard shows for a query: the period, the scope, the figures and the groups.
 struct Board {
     from: NaiveDate,
@@ -203,16 +192,13 @@ async fn tables(state: &AppState, shell: Option<&Shell>, committee_id: i64, from
     let groups: Vec<(i64, String)> = crate::org::structure::groups(&state.db, committee_id).await?.into_iter().filter(|g| !g.retired).map(|g| (g.id, g.name)).collect();
     let studios: Vec<(i64, String)> = crate::studios::store::list(&state.db, committee_id).await?.into_iter().filter(|s| !s.retired).map(|s| (s.id, s.name)).collect();
     let places: Vec<(i64, String)> = crate::org::structure::places(&state.db, committee_id).await?.into_iter().filter(|p| !p.retired && p.parent_id.is_none()).map(|p| (p.id, p.name)).collect();
+    let ids = |e: &[(i64, String)]| e.iter().map(|x| x.0).collect::<Vec<_>>();
+    let figures = crate::stats::grouped::tables(&state.db, committee_id, from, to, &ids(&groups), &ids(&studios), &ids(&places)).await?;
     let mut out = Vec::new();
-    for ((title, param, keys), entries) in TABLES.iter().zip([groups, studios, places]) {
+    for ((title, param, keys), (entries, by_id)) in TABLES.iter().zip([(groups, &figures.groups), (studios, &figures.studios), (places, &figures.places)]) {
         let mut rows = Vec::new();
         for (id, name) in entries {
-            let scope = match *param {
-                "group" => Scope::Group(id),
-                "studio" => Scope::Studio(id),
-                _ => Scope::Place(id),
-            };
-            let s = metrics::compute(&state.db, committee_id, from, to, scope).await?;
+            let s = by_id.get(&id).cloned().unwrap_or_default();
             rows.push(GroupRow { id, name, cells: keys.iter().map(|k| figure_of(&s, k).to_string()).collect() });
         }
         let label = |k: &str| shell.map_or(crate::app::i18n::Lang::Zh.t(k), |sh| sh.t(k));
@@ -300,11 +286,9 @@ struct PublicPage {
 async fn trend_charts(state: &AppState, shell: &Shell, committee_id: i64, from: NaiveDate, to: NaiveDate, scope: Scope) -> AppResult<Vec<(&'static str, String)>> {
     let mut series: [Vec<f64>; 4] = Default::default();
     let mut labels = Vec::new();
-    for m in months(from, to) {
-        let end = (m + Months::new(1)).pred_opt().expect("a day before").min(to);
-        let s = metrics::compute(&state.db, committee_id, m.max(from), end, scope).await?;
-        labels.push(format!("{}月", m.month()));
-        for (i, v) in [s.people_visited, s.proposals, s.citizens_received, s.activities].into_iter().enumerate() {
+    for m in crate::stats::grouped::monthly(&state.db, committee_id, from, to, scope).await? {
+        labels.push(format!("{}月", m.first.month()));
+        for (i, v) in [m.people_visited, m.proposals, m.citizens_received, m.activities].into_iter().enumerate() {
             series[i].push(v as f64);
         }
     }
@@ -386,17 +370,6 @@ pub async fn summary_docx(State(state): State<AppState>, a: Authed, Query(q): Qu
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, day).unwrap()
-    }
-
-    #[test]
-    fn the_months_of_a_period() {
-        assert_eq!(months(d(2022, 1, 15), d(2022, 4, 19)), vec![d(2022, 1, 1), d(2022, 2, 1), d(2022, 3, 1), d(2022, 4, 1)]);
-        assert_eq!(months(d(2022, 3, 1), d(2022, 3, 1)), vec![d(2022, 3, 1)]);
-        assert_eq!(months(d(2020, 1, 1), d(2024, 12, 31)).len(), 24, "at most two years of bars");
-    }
 
     #[test]
     fn only_lists_that_take_the_scope_are_linked() {

@@ -700,7 +700,6 @@ async fn every_metric_of_each_scope_is_the_hand_count() {
         }),
         "S2",
     );
-    let _ = (ids.u, ids.g1, ids.h, ids.y);
 }
 
 #[tokio::test]
@@ -738,4 +737,45 @@ async fn a_parent_sums_its_two_children() {
     same(march(db, ids.p, Scope::Committee).await, want, "湘江市 = 湘江区 + 湘西区 + its own activity");
     // A scope is one committee's: the city's figures for 湘江区's group are not the city's to ask.
     assert!(!metrics::scope_exists(db, ids.p, Scope::Group(ids.g)).await.unwrap());
+}
+
+/// The dashboard's monthly bars: (people visited, proposals, citizens received, activities).
+async fn bars(db: &DatabaseConnection, cid: i64, scope: Scope) -> Vec<(u32, [u64; 4])> {
+    let months = xieshang::stats::grouped::monthly(db, cid, day(2, 1), day(4, 30), scope).await.unwrap();
+    months.into_iter().map(|m| (chrono::Datelike::month(&m.first), [m.people_visited, m.proposals, m.citizens_received, m.activities])).collect()
+}
+
+#[tokio::test]
+async fn the_monthly_bars_and_the_tables_are_the_hand_counts() {
+    let app = TestApp::empty().await;
+    let db = &app.state.db;
+    let ids = build(db).await;
+    // February: v3 11, p4 (23:30 on 28 February); April: v4 13, p3 (00:30 on 1 April), rc4 8, a4.
+    assert_eq!(bars(db, ids.a, Scope::Committee).await, vec![(2, [11, 1, 0, 0]), (3, [17, 4, 20, 4]), (4, [13, 1, 8, 1])]);
+    assert_eq!(bars(db, ids.p, Scope::Committee).await, vec![(2, [11, 1, 0, 0]), (3, [21, 5, 20, 5]), (4, [13, 1, 8, 1])], "the city's tree");
+    // G: v3 (m1) and p4 (m1) in February; p3 (m1) and a4 (m2) in April, v4 and rc4 are H's.
+    assert_eq!(bars(db, ids.a, Scope::Group(ids.g)).await, vec![(2, [11, 1, 0, 0]), (3, [10, 2, 16, 3]), (4, [0, 1, 0, 1])]);
+    assert_eq!(bars(db, ids.a, Scope::Place(ids.x)).await, vec![(2, [11, 1, 0, 0]), (3, [8, 2, 10, 2]), (4, [0, 1, 0, 1])], "p3 p4 are m1's, who lives in X");
+    assert_eq!(bars(db, ids.a, Scope::Sector(ids.s2)).await, vec![(2, [0, 0, 0, 0]), (3, [7, 3, 0, 1]), (4, [13, 0, 0, 0])]);
+
+    let t = xieshang::stats::grouped::tables(db, ids.a, day(3, 1), day(3, 31), &[ids.g, ids.g1, ids.h], &[ids.t, ids.u], &[ids.x, ids.y]).await.unwrap();
+    let group = |id: i64| {
+        let s = &t.groups[&id];
+        [s.members, s.people_visited, s.home_visits, s.proposals, s.research_reports, s.receptions, s.activities]
+    };
+    assert_eq!(group(ids.g), [3, 10, 7, 2, 1, 2, 3], "G as its own scope");
+    assert_eq!(group(ids.g1), [1, 8, 5, 1, 1, 2, 1], "G1: m2; v1 v6; p2; r1; rc1 rc2 at T; a1");
+    assert_eq!(group(ids.h), [1, 7, 0, 3, 2, 1, 1], "H: m3 (m4 left); v2; p2 p5 p7; r2 r4; rc3 at U; a2");
+    let studio = |id: i64| {
+        let s = &t.studios[&id];
+        [s.receptions, s.citizens_received, s.demands, s.demands_resolved]
+    };
+    assert_eq!(studio(ids.t), [2, 16, 1, 2]);
+    assert_eq!(studio(ids.u), [1, 4, 1, 0], "rc3; d4");
+    let place = |id: i64| {
+        let s = &t.places[&id];
+        [s.people_visited, s.home_visits, s.consultations, s.receptions, s.demands, s.activities]
+    };
+    assert_eq!(place(ids.x), [8, 5, 1, 1, 1, 2], "X with X1");
+    assert_eq!(place(ids.y), [7, 0, 1, 2, 2, 1], "Y: v2; c2; rc2 rc3; d3 d4; a2");
 }
