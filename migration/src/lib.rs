@@ -17,6 +17,8 @@ mod m20261127_000012_liaison;
 mod m20261127_000013_projects;
 mod m20261127_000014_consultations;
 mod m20261127_000015_opinion_reports;
+mod m20261127_000016_evaluation;
+mod m20261127_000017_stats_indexes;
 mod util;
 
 pub struct Migrator;
@@ -40,6 +42,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000013_projects::Migration),
             Box::new(m20261127_000014_consultations::Migration),
             Box::new(m20261127_000015_opinion_reports::Migration),
+            Box::new(m20261127_000016_evaluation::Migration),
+            Box::new(m20261127_000017_stats_indexes::Migration),
         ]
     }
 }

@@ -117,4 +117,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(crate::consultations::api::router())
         .merge(crate::opinions::api::router())
         .merge(crate::stats::api::router())
+        .merge(crate::evaluation::api::router())
 }

@@ -93,6 +93,13 @@ pub enum Action {
     ApproveOpinionReports,
     /// See the committee's statistics and dashboards.
     ViewStats,
+    /// See the committee's duty-performance ranking and every member's duty file.
+    ViewEvaluation,
+    /// Edit the scoring rules, add manual duty records, evaluate and freeze a year, record
+    /// consequence actions.
+    ManageEvaluation,
+    /// Open the evaluation pages at all (a member reaches only its own file).
+    ViewDutyFile,
 }
 
 /// The committee an object belongs to, with that committee's ancestors (parent first), so the
@@ -153,6 +160,9 @@ pub fn may(actor: &Actor, action: Action, target: &Target) -> bool {
         Action::ScreenOpinionReports => own && matches!(role, Admin | Staff),
         Action::ApproveOpinionReports => own && role == Leader,
         Action::ViewStats => own && matches!(role, Admin | Staff | Leader),
+        Action::ViewEvaluation => own && matches!(role, Admin | Staff | Leader),
+        Action::ManageEvaluation => own && matches!(role, Admin | Staff),
+        Action::ViewDutyFile => own && matches!(role, Admin | Staff | Leader | Member),
     }
 }
 
@@ -235,6 +245,9 @@ mod tests {
             (ScreenOpinionReports, "AT", "", ""),
             (ApproveOpinionReports, "L", "", ""),
             (ViewStats, "ATL", "", ""),
+            (ViewEvaluation, "ATL", "", ""),
+            (ManageEvaluation, "AT", "", ""),
+            (ViewDutyFile, "ATLM", "", ""),
         ];
         let own = Target { committee_id: 10, ancestors: &[1] };
         let child = Target { committee_id: 20, ancestors: &[10, 1] };

@@ -50,7 +50,7 @@ static TABLE: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> =
 
 /// Every string: the core's table and the tables the newer areas keep in their own folders.
 pub fn all_messages() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
-    [MESSAGES, crate::liaison::i18n::MESSAGES, crate::projects::i18n::MESSAGES, crate::research::i18n::MESSAGES, crate::exchange::MESSAGES, crate::consultations::MESSAGES, crate::consultations::deliberation_pages::MESSAGES, crate::opinions::MESSAGES, crate::stats::MESSAGES]
+    [MESSAGES, crate::liaison::i18n::MESSAGES, crate::projects::i18n::MESSAGES, crate::research::i18n::MESSAGES, crate::exchange::MESSAGES, crate::consultations::MESSAGES, crate::consultations::deliberation_pages::MESSAGES, crate::opinions::MESSAGES, crate::stats::MESSAGES, crate::evaluation::MESSAGES]
         .into_iter()
         .flatten()
 }

@@ -78,6 +78,7 @@ pub fn build(state: AppState) -> Router {
         .merge(crate::consultations::router())
         .merge(crate::opinions::router())
         .merge(crate::stats::router())
+        .merge(crate::evaluation::router())
         .merge(api)
         .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi))
         .merge(ops::router())

@@ -61,7 +61,7 @@ impl Shell {
 
 fn nav_for(actor: &Actor, path: &str) -> Vec<NavItem> {
     let own = Target::own(actor);
-    let entries: [(&str, &str, Option<Action>); 19] = [
+    let entries: [(&str, &str, Option<Action>); 20] = [
         ("/", "nav.home", None),
         ("/demands", "nav.demands", Some(Action::ViewDemands)),
         ("/proposals", "nav.proposals", Some(Action::ViewProposals)),
@@ -76,6 +76,7 @@ fn nav_for(actor: &Actor, path: &str) -> Vec<NavItem> {
         ("/research-reports", "nav.research", Some(Action::ViewResearchReports)),
         ("/exchange", "nav.exchange", Some(Action::ViewExchange)),
         ("/stats", "nav.stats", Some(Action::ViewStats)),
+        ("/evaluation", "nav.evaluation", Some(Action::ViewDutyFile)),
         ("/members", "nav.members", Some(Action::ViewMembers)),
         ("/org/sectors", "nav.catalogs", Some(Action::ManageCatalogs)),
         ("/users", "nav.users", Some(Action::ViewUsers)),
@@ -223,12 +224,12 @@ mod tests {
     #[test]
     fn navigation_fits_the_role() {
         let hrefs = |r| nav_for(&actor(r), "/users").into_iter().map(|n| n.href).collect::<Vec<_>>();
-        assert_eq!(hrefs(Role::Admin), ["/", "/demands", "/proposals", "/consultations", "/opinion-reports", "/studios", "/receptions", "/visits", "/activities", "/liaison", "/projects", "/research-reports", "/exchange", "/stats", "/members", "/org/sectors", "/users", "/committees"]);
-        assert_eq!(hrefs(Role::Staff), ["/", "/demands", "/proposals", "/consultations", "/opinion-reports", "/studios", "/receptions", "/visits", "/activities", "/liaison", "/projects", "/research-reports", "/exchange", "/stats", "/members", "/org/sectors"]);
-        assert_eq!(hrefs(Role::Leader), ["/", "/demands", "/proposals", "/consultations", "/opinion-reports", "/studios", "/receptions", "/visits", "/activities", "/liaison", "/projects", "/research-reports", "/exchange", "/stats", "/members"]);
+        assert_eq!(hrefs(Role::Admin), ["/", "/demands", "/proposals", "/consultations", "/opinion-reports", "/studios", "/receptions", "/visits", "/activities", "/liaison", "/projects", "/research-reports", "/exchange", "/stats", "/evaluation", "/members", "/org/sectors", "/users", "/committees"]);
+        assert_eq!(hrefs(Role::Staff), ["/", "/demands", "/proposals", "/consultations", "/opinion-reports", "/studios", "/receptions", "/visits", "/activities", "/liaison", "/projects", "/research-reports", "/exchange", "/stats", "/evaluation", "/members", "/org/sectors"]);
+        assert_eq!(hrefs(Role::Leader), ["/", "/demands", "/proposals", "/consultations", "/opinion-reports", "/studios", "/receptions", "/visits", "/activities", "/liaison", "/projects", "/research-reports", "/exchange", "/stats", "/evaluation", "/members"]);
         assert_eq!(hrefs(Role::Unit), ["/", "/demands", "/proposals", "/consultations", "/members"]);
         assert_eq!(hrefs(Role::Auditor), ["/", "/audit"]);
-        assert_eq!(hrefs(Role::Member), ["/", "/demands", "/proposals", "/consultations", "/opinion-reports", "/studios", "/receptions", "/visits", "/activities", "/liaison", "/projects", "/research-reports", "/exchange", "/members"]);
+        assert_eq!(hrefs(Role::Member), ["/", "/demands", "/proposals", "/consultations", "/opinion-reports", "/studios", "/receptions", "/visits", "/activities", "/liaison", "/projects", "/research-reports", "/exchange", "/evaluation", "/members"]);
         assert!(nav_for(&actor(Role::Member), "/visits/field-days").iter().any(|n| n.href == "/visits" && n.active));
         assert!(nav_for(&actor(Role::Admin), "/users").iter().any(|n| n.href == "/users" && n.active));
     }

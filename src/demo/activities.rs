@@ -88,18 +88,24 @@ pub async fn load(txn: &DatabaseTransaction, committee_id: i64, members: &[i64],
                 (1 | 2, _) => Attendance::OnLeave,
                 _ => Attendance::Present,
             };
-            let mut row: participant::ActiveModel = p.into_active_model();
-            row.attendance = Set(attendance.as_str().into());
-            if attendance == Attendance::OnLeave {
-                row.leave_reason = Set("因公出差".into());
-                row.leave_status = Set("approved".into());
-            }
-            if attendance == Attendance::Present {
-                row.signed_in_at = Set(Some(at + Duration::minutes(rng.random_range(0..30))));
-            }
-            row.update(txn).await?;
+            settle(txn, p, attendance, at + Duration::minutes(rng.random_range(0..30))).await?;
         }
     }
+    Ok(())
+}
+
+/// Settles one participant's roll: present (signed in at `at`), on approved leave or absent.
+pub(super) async fn settle(txn: &DatabaseTransaction, p: store::Participant, attendance: Attendance, at: chrono::DateTime<chrono::Utc>) -> Result<(), DbErr> {
+    let mut row: participant::ActiveModel = p.into_active_model();
+    row.attendance = Set(attendance.as_str().into());
+    if attendance == Attendance::OnLeave {
+        row.leave_reason = Set("因公出差".into());
+        row.leave_status = Set("approved".into());
+    }
+    if attendance == Attendance::Present {
+        row.signed_in_at = Set(Some(at));
+    }
+    row.update(txn).await?;
     Ok(())
 }
 

@@ -4,6 +4,7 @@
 mod activities;
 mod consultations;
 mod deliberation;
+mod evaluation;
 mod liaison;
 mod opinions;
 mod org;
@@ -116,6 +117,7 @@ pub async fn load(db: &DatabaseConnection, password: Option<String>) -> AppResul
     let deliberating = consultations::load(&txn, id_of(DEMO_CODE), &demo_org.member_ids, &staff).await?;
     deliberation::load(&txn, deliberating, &demo_org.member_ids).await?;
     opinions::load(&txn, id_of(DEMO_CODE), id_of("xiangtan"), &demo_org.member_ids, &staff).await?;
+    evaluation::load(&txn, id_of(DEMO_CODE), &demo_org.member_ids, &staff).await?;
     let who = Who::anonymous(Some(id_of(DEMO_CODE)), "demo", "-");
     audit::record(&txn, &who, "create", "committee", id_of(DEMO_CODE), "载入演示数据").await?;
     txn.commit().await?;

@@ -76,19 +76,34 @@ pub struct Record {
     pub source_id: i64,
 }
 
+impl Record {
+    /// Whether the record is a duty done: absences and leave are on the file but show no
+    /// activity (a member with only those is still inactive).
+    pub fn is_duty(&self) -> bool {
+        is_duty(&self.kind)
+    }
+}
+
+/// See [`Record::is_duty`].
+pub fn is_duty(kind: &str) -> bool {
+    !(kind.ends_with("_absent") || kind.ends_with("_leave"))
+}
+
 /// One line of a member's score: an item, its records and what they gave.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Line {
     pub kind: String,
     pub name: String,
     pub records: usize,
+    /// Each record of the line: its index in the scored slice and the points it gave.
+    pub entries: Vec<(usize, f64)>,
     /// Before the cap.
     pub raw: f64,
     pub points: f64,
     pub capped: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Score {
     pub total: f64,
     pub lines: Vec<Line>,
@@ -97,31 +112,35 @@ pub struct Score {
     pub band: Option<String>,
     /// Records of kinds the rulebook does not know (shown, worth nothing).
     pub unscored: usize,
+    /// In the lowest band, or a minimum duty not met.
+    pub failing: bool,
 }
 
 impl Rulebook {
     /// Scores `records` of one member in the rulebook's year: the base, plus each item's
     /// points (weighted by credit, capped per item), banded; minimums counted apart.
     pub fn score(&self, records: &[Record]) -> Score {
-        let in_year: Vec<&Record> = records.iter().filter(|r| chrono::Datelike::year(&r.on) == self.year).collect();
-        let mut by_kind: BTreeMap<&str, Vec<&Record>> = BTreeMap::new();
-        for r in &in_year {
-            by_kind.entry(r.kind.as_str()).or_default().push(r);
+        let in_year: Vec<(usize, &Record)> = records.iter().enumerate().filter(|(_, r)| chrono::Datelike::year(&r.on) == self.year).collect();
+        let mut by_kind: BTreeMap<&str, Vec<(usize, &Record)>> = BTreeMap::new();
+        for (i, r) in &in_year {
+            by_kind.entry(r.kind.as_str()).or_default().push((*i, r));
         }
         let mut lines = Vec::new();
         let mut total = self.base;
         for item in &self.items {
             let Some(rs) = by_kind.get(item.kind.as_str()) else { continue };
-            let raw: f64 = rs.iter().map(|r| item.points * self.weight(r.credit)).sum();
+            let entries: Vec<(usize, f64)> = rs.iter().map(|(i, r)| (*i, item.points * self.weight(r.credit))).collect();
+            let raw: f64 = entries.iter().map(|(_, p)| p).sum();
             let points = match item.cap {
                 Some(cap) if raw > cap => cap,
                 _ => raw,
             };
             total += points;
-            lines.push(Line { kind: item.kind.clone(), name: item.name.clone(), records: rs.len(), raw, points, capped: points != raw });
+            lines.push(Line { kind: item.kind.clone(), name: item.name.clone(), records: rs.len(), entries, raw, points, capped: points != raw });
         }
+        let in_year: Vec<&Record> = in_year.into_iter().map(|(_, r)| r).collect();
         let unscored = in_year.iter().filter(|r| !self.items.iter().any(|i| i.kind == r.kind)).count();
-        let minimums = self
+        let minimums: Vec<(String, u32, u32, bool)> = self
             .minimums
             .iter()
             .map(|m| {
@@ -131,7 +150,9 @@ impl Rulebook {
             .collect();
         let total = (total * 100.0).round() / 100.0;
         let band = self.bands.iter().find(|b| total >= b.from).map(|b| b.name.clone());
-        Score { total, lines, minimums, band, unscored }
+        let lowest = self.bands.len() > 1 && band.as_deref() == self.bands.last().map(|b| b.name.as_str());
+        let failing = lowest || minimums.iter().any(|m| !m.3);
+        Score { total, lines, minimums, band, unscored, failing }
     }
 
     fn weight(&self, c: Credit) -> f64 {
@@ -192,10 +213,13 @@ pub fn default_rulebook(year: i32) -> Rulebook {
         base: 60.0,
         items: vec![
             item("plenary_present", "出席全体会议", 5.0, None),
+            item("plenary_leave", "全体会议请假（经批准）", 0.0, None),
             item("plenary_absent", "无故缺席全体会议", -10.0, None),
             item("standing_present", "出席常委会议", 2.0, None),
+            item("standing_leave", "常委会议请假（经批准）", 0.0, None),
             item("standing_absent", "无故缺席常委会议", -5.0, None),
             item("activity_present", "参加视察、调研、学习等活动", 1.0, Some(10.0)),
+            item("activity_leave", "活动请假（经批准）", 0.0, None),
             item("activity_absent", "无故缺席活动", -2.0, None),
             item("proposal_filed", "提案立案", 4.0, Some(16.0)),
             item("proposal_key", "重点提案", 3.0, None),
@@ -208,6 +232,7 @@ pub fn default_rulebook(year: i32) -> Rulebook {
             item("instruction_district", "区领导批示", 3.0, None),
             item("instruction_city", "市领导批示", 5.0, None),
             item("instruction_province", "省领导批示", 8.0, None),
+            item("instruction_national", "国家领导批示", 12.0, None),
             item("speech", "大会发言、协商发言", 3.0, Some(9.0)),
             item("research_report", "调研报告", 3.0, Some(9.0)),
             item("visit", "走访群众", 0.5, Some(5.0)),
@@ -223,7 +248,7 @@ pub fn default_rulebook(year: i32) -> Rulebook {
             Minimum { name: "出席全体会议".into(), kinds: vec!["plenary_present".into()], count: 1 },
             Minimum { name: "提出提案至少1件".into(), kinds: vec!["proposal_filed".into()], count: 1 },
             Minimum { name: "报送社情民意至少1条".into(), kinds: vec!["opinion_submitted".into()], count: 1 },
-            Minimum { name: "参加活动至少3次".into(), kinds: vec!["activity_present".into(), "standing_present".into(), "consultation_attended".into()], count: 3 },
+            Minimum { name: "参加活动至少3次".into(), kinds: ["activity_present", "standing_present", "consultation_attended", "volunteering", "assistance"].map(String::from).to_vec(), count: 3 },
         ],
         bands: vec![Band { name: "优秀".into(), from: 85.0 }, Band { name: "称职".into(), from: 60.0 }, Band { name: "不称职".into(), from: f64::MIN }],
         inactive_months: 6,
@@ -258,7 +283,9 @@ mod tests {
         assert_eq!(s.band.as_deref(), Some("称职"));
         let proposals = s.lines.iter().find(|l| l.kind == "proposal_filed").unwrap();
         assert_eq!((proposals.records, proposals.points), (2, 6.0), "the co-signer's share is half");
+        assert_eq!(proposals.entries, [(1, 4.0), (2, 2.0)], "each record with what it gave");
         assert!(s.minimums.iter().all(|m| m.3), "{:?}", s.minimums);
+        assert!(!s.failing);
     }
 
     #[test]
@@ -271,8 +298,9 @@ mod tests {
         assert_eq!(s.total, 60.0 + 5.0 + 10.0);
         let missing: Vec<&str> = s.minimums.iter().filter(|m| !m.3).map(|m| m.0.as_str()).collect();
         assert_eq!(missing, ["出席全体会议", "提出提案至少1件", "报送社情民意至少1条"]);
+        assert!(s.failing, "75 points but minimums missed");
         let absent = rules.score(&[rec("plenary_absent", 1, Credit::Full), rec("standing_absent", 2, Credit::Full)]);
-        assert_eq!((absent.total, absent.band.as_deref()), (45.0, Some("不称职")));
+        assert_eq!((absent.total, absent.band.as_deref(), absent.failing), (45.0, Some("不称职"), true));
         let best = rules.score(&(1..=5).map(|m| rec("opinion_adopted_national", m, Credit::Full)).collect::<Vec<_>>());
         assert_eq!(best.band.as_deref(), Some("优秀"));
     }
