@@ -3,7 +3,7 @@
 //! volunteering and the year-end assistance), speeches at the plenary added by staff, the
 //! committee's own 2022 rules, and the year evaluated under them. Three members stop taking part
 //! after the spring (the inactive ones, absent from everything since); a few more miss the
-//! plenary or write neither proposal nor report — so the ranking has a top, a middle, members
+//! plenary (three without leave, two with it) or write neither proposal nor report — so the ranking has a top, a middle, members
 //! failing minimums and inactive members, all from records.
 use chrono::{Duration, NaiveDate};
 use rand::rngs::StdRng;
@@ -48,6 +48,7 @@ pub async fn load(txn: &DatabaseTransaction, committee_id: i64, member_ids: &[i6
     // The last three members stop after the spring; two more stay away from the plenary.
     let inactive: Vec<i64> = member_ids.iter().rev().take(3).copied().collect();
     let plenary_absent = [member_ids[40], member_ids[95], inactive[0]];
+    let plenary_leave = [member_ids[60], member_ids[130]];
     let all = members_in_office(txn, committee_id, day(12, 31)).await?;
     let standing: Vec<i64> = all.iter().filter(|m| m.position != "member").map(|m| m.id).collect();
     let groups = members::groups_of(txn, member_ids).await?;
@@ -98,9 +99,14 @@ pub async fn load(txn: &DatabaseTransaction, committee_id: i64, member_ids: &[i6
         let a = store::insert(txn, committee_id, &input, staff, at).await?;
         let plenary = m.kind == ActivityKind::Plenary;
         for p in store::participants(txn, a.id).await? {
+            // The plenary's roll is settled by name: three absent without leave, two on leave.
             let attendance = if plenary && plenary_absent.contains(&p.member_id) {
                 Attendance::Absent
-            } else if !plenary && inactive.contains(&p.member_id) {
+            } else if plenary && plenary_leave.contains(&p.member_id) {
+                Attendance::OnLeave
+            } else if plenary {
+                Attendance::Present
+            } else if inactive.contains(&p.member_id) {
                 Attendance::Absent
             } else {
                 match rng.random_range(0..25) {

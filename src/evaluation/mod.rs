@@ -68,6 +68,7 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("eval.none_inactive", "没有不活跃的委员。", "No inactive member."),
     ("eval.hint", "得分 = 基础分 + 各计分项（按规则封顶、联名和综合采用折算）。点击姓名查看履职档案，每一分都能追溯到记录。", "Score = base + each item (capped, joint and combined shares applied). A name opens the duty file, each point traced to its record."),
     ("eval.file", "履职档案", "Duty file"),
+    ("eval.member_page", "委员资料", "Member details"),
     ("eval.file_docx", "下载履职档案（.docx）", "Download the file (.docx)"),
     ("eval.base", "基础分", "Base"),
     ("eval.lines", "计分明细", "Points by item"),
