@@ -76,6 +76,10 @@ pub struct Month {
 
 /// `CASE WHEN col < b1 THEN 0 WHEN col < b2 THEN 1 … ELSE n-1 END` over the months' starts.
 fn bucket(col: &str, starts: &[Value], values: &mut Vec<Value>) -> String {
+    if starts.len() < 2 {
+        // One month: CASE needs a WHEN.
+        return "CAST(0 AS BIGINT)".into();
+    }
     let mut sql = String::from("CAST(CASE");
     for (i, s) in starts.iter().enumerate().skip(1) {
         sql.push_str(&format!(" WHEN {col} < ? THEN {}", i - 1));

@@ -757,6 +757,10 @@ async fn the_monthly_bars_and_the_tables_are_the_hand_counts() {
     assert_eq!(bars(db, ids.a, Scope::Group(ids.g)).await, vec![(2, [11, 1, 0, 0]), (3, [10, 2, 16, 3]), (4, [0, 1, 0, 1])]);
     assert_eq!(bars(db, ids.a, Scope::Place(ids.x)).await, vec![(2, [11, 1, 0, 0]), (3, [8, 2, 10, 2]), (4, [0, 1, 0, 1])], "p3 p4 are m1's, who lives in X");
     assert_eq!(bars(db, ids.a, Scope::Sector(ids.s2)).await, vec![(2, [0, 0, 0, 0]), (3, [7, 3, 0, 1]), (4, [13, 0, 0, 0])]);
+    let march = xieshang::stats::grouped::monthly(db, ids.a, day(3, 1), day(3, 31), Scope::Committee).await.unwrap();
+    assert_eq!(march.iter().map(|m| [m.people_visited, m.proposals, m.citizens_received, m.activities]).collect::<Vec<_>>(), vec![[17, 4, 20, 4]], "a single month");
+    let mid = xieshang::stats::grouped::monthly(db, ids.a, day(3, 2), day(3, 30), Scope::Committee).await.unwrap();
+    assert_eq!(mid[0].people_visited, 5, "v1 on 1 and v2 on 31 March are outside 2–30 March: v5 2 + v6 3");
 
     let t = xieshang::stats::grouped::tables(db, ids.a, day(3, 1), day(3, 31), &[ids.g, ids.g1, ids.h], &[ids.t, ids.u], &[ids.x, ids.y]).await.unwrap();
     let group = |id: i64| {
