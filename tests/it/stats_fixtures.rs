@@ -60,6 +60,7 @@ async fn committee(db: &DatabaseConnection, code: &str, level: CommitteeLevel, p
     org::insert_committee(db, c).await.unwrap().id
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn add_member(db: &DatabaseConnection, cid: i64, name: &str, position: &str, sector: i64, place: i64, left: Option<NaiveDate>, groups: &[i64]) -> i64 {
     let now = china(1, 1, 9, 0);
     let m = member::ActiveModel {
