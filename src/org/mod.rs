@@ -9,6 +9,7 @@ pub mod members;
 pub mod model;
 pub mod pages;
 pub mod roster;
+pub mod scope;
 pub mod store;
 pub mod structure;
 pub mod terms;
