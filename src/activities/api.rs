@@ -85,8 +85,7 @@ fn dto(a: Activity, parts: Option<Vec<Participant>>) -> ActivityDto {
     responses((status = 200, body = Paged<ActivityDto>), (status = 401), (status = 403), (status = 422)))]
 async fn list(State(state): State<AppState>, ApiUser(a, _): ApiUser, Query(q): Query<ActivityQuery>, Query(pq): Query<PageQuery>) -> AppResult<Json<Paged<ActivityDto>>> {
     authorize(&a, Action::ViewActivities, &Target::own(&a))?;
-    let (groups, places) = crate::visits::pages::trees(&state, a.committee_id).await?;
-    let (f, errors) = q.parse(&groups, &places);
+    let (f, errors) = crate::activities::pages::checked_filter(&state, a.committee_id, &q).await?;
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }

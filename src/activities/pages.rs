@@ -25,7 +25,9 @@ use crate::org::structure;
 use crate::org::values::MemberStatus;
 use crate::proposals::pages::own_member;
 use crate::studios::ical::{self, DutyEvent};
+use crate::org::scope::{ListScope, narrow};
 use crate::org::structure::with_below;
+use crate::stats::export::ListFormat;
 use crate::visits::pages::trees;
 
 /// The filters of the list and the API, as sent (text, so a bad value is named).
@@ -51,6 +53,16 @@ pub struct ActivityQuery {
     /// Place id: activities there or at a place below it.
     #[serde(default)]
     pub place: String,
+    /// Group id: activities a member of this group (or of one below it) was present at — the
+    /// dashboard's group scope, where `group` is the organising group.
+    #[serde(default)]
+    pub member_group: String,
+    /// Studio id: activities one of its members was present at.
+    #[serde(default)]
+    pub studio: String,
+    /// Sector id: activities one of its members was present at.
+    #[serde(default)]
+    pub sector: String,
 }
 
 impl ActivityQuery {
@@ -75,9 +87,31 @@ impl ActivityQuery {
 
     /// The query without the page, for the pager.
     pub fn query_string(&self) -> String {
-        let pairs = [("from", &self.from), ("to", &self.to), ("kind", &self.kind), ("member", &self.member), ("group", &self.group), ("place", &self.place)];
+        let pairs = [
+            ("from", &self.from),
+            ("to", &self.to),
+            ("kind", &self.kind),
+            ("member", &self.member),
+            ("group", &self.group),
+            ("place", &self.place),
+            ("member_group", &self.member_group),
+            ("studio", &self.studio),
+            ("sector", &self.sector),
+        ];
         serde_urlencoded::to_string(pairs.iter().filter(|(_, v)| !v.trim().is_empty()).map(|(k, v)| (*k, v.trim())).collect::<Vec<_>>()).unwrap_or_default()
     }
+}
+
+/// The store's filter of a query, for the list, its export and the API; `errors` name the bad
+/// filters. A member group, studio or sector narrows the activities to those its members were
+/// present at, as the dashboard counts them.
+pub async fn checked_filter(state: &AppState, committee_id: i64, q: &ActivityQuery) -> AppResult<(ActivityFilter, Vec<FieldError>)> {
+    let (groups, places) = trees(state, committee_id).await?;
+    let (mut f, mut errors) = q.parse(&groups, &places);
+    let (scope, scope_errors) = ListScope::parse(&state.db, committee_id, &q.member_group, &q.studio, "", &q.sector).await?;
+    errors.extend(scope_errors.into_iter().map(|e| if e.field == "group" { FieldError::new("member_group", "err.choice") } else { e }));
+    f.member_ids = narrow(f.member_ids, scope.members(&state.db, committee_id).await?);
+    Ok((f, errors))
 }
 
 /// Fen as yuan for people: "204000" or "1234.50".
@@ -138,18 +172,22 @@ struct ListPage {
     q: ActivityQuery,
     totals: ActivityTotals,
     funds: String,
+    /// The filters as a query string (the export link).
+    query: String,
     kinds: Vec<(&'static str, &'static str)>,
     choices: structure::FilterChoices,
     can_manage: bool,
     errors: FormErrors,
 }
 
-pub async fn list(State(state): State<AppState>, a: Authed, Query(q): Query<ActivityQuery>, Query(pq): Query<PageQuery>) -> AppResult<Response> {
+pub async fn list(State(state): State<AppState>, a: Authed, Query(q): Query<ActivityQuery>, Query(pq): Query<PageQuery>, Query(fmt): Query<ListFormat>) -> AppResult<Response> {
     authorize(&a.actor, Action::ViewActivities, &Target::own(&a.actor))?;
     let cid = a.actor.committee_id;
     let page = PageRequest::parse(&pq).map_err(|e| AppError::Invalid(vec![e]))?;
-    let (groups, places) = trees(&state, cid).await?;
-    let (filter, errors) = q.parse(&groups, &places);
+    let (filter, errors) = checked_filter(&state, cid, &q).await?;
+    if fmt.xlsx() {
+        return export(&state, &a, &filter).await;
+    }
     let (list, total) = store::list(&state.db, cid, &filter, page).await?;
     let totals = store::totals(&state.db, cid, &filter).await?;
     let shell = a.ctx.shell;
@@ -159,6 +197,7 @@ pub async fn list(State(state): State<AppState>, a: Authed, Query(q): Query<Acti
         errors: FormErrors::new(shell.lang, &errors),
         kinds: kinds(&shell),
         pager: Pager::new(page, total, q.query_string()),
+        query: q.query_string(),
         funds: yuan(totals.assistance_fen),
         choices: structure::filter_choices(&state.db, cid).await?,
         can_manage: may(&a.actor, Action::ManageActivities, &Target::own(&a.actor)),
@@ -167,6 +206,32 @@ pub async fn list(State(state): State<AppState>, a: Authed, Query(q): Query<Acti
         totals,
     };
     html(&page)
+}
+
+/// The list under its filters as .xlsx: each activity with its figures, the totals on top.
+async fn export(state: &AppState, a: &Authed, filter: &ActivityFilter) -> AppResult<Response> {
+    use crate::stats::export::{Cell, LIST_CAP, list_download};
+    let cid = a.actor.committee_id;
+    let (list, _) = store::list(&state.db, cid, filter, PageRequest { page: 1, per_page: LIST_CAP }).await?;
+    let t = store::totals(&state.db, cid, filter).await?;
+    let shell = &a.ctx.shell;
+    let places = structure::places(&state.db, cid).await?;
+    let rows: Vec<Vec<Cell>> = list
+        .iter()
+        .map(|x| {
+            let place = x.place_id.and_then(|p| places.iter().find(|y| y.id == p)).map(|p| p.name.clone()).unwrap_or_else(|| x.address.clone());
+            vec![dates(x).into(), kind_label(shell, &x.kind).into(), x.title.clone().into(), place.into(), x.people_served.into(), x.volunteers.into(), x.households.into(), (x.funds_fen as f64 / 100.0).into()]
+        })
+        .collect();
+    let totals = [
+        (shell.t("activity.count"), t.activities.into()),
+        (shell.t("activity.interaction"), t.interaction.into()),
+        (shell.t("activity.volunteer_person_times"), t.volunteer_person_times.into()),
+        (shell.t("activity.households_assisted"), t.households_assisted.into()),
+        (shell.t("activity.assistance_funds"), (t.assistance_fen as f64 / 100.0).into()),
+    ];
+    let heads = ["activity.dates", "activity.kind", "activity.title", "activity.place", "activity.people_served", "activity.volunteers", "activity.households", "activity.funds"].map(|k| shell.t(k));
+    list_download("activities.xlsx", shell.t("nav.activities"), &totals, &heads, &rows)
 }
 
 #[derive(Template)]
@@ -601,11 +666,11 @@ mod tests {
     fn filters_are_checked_and_each_bad_one_named() {
         let groups = [(1, None), (2, Some(1))];
         let places = [(10, None), (11, Some(10))];
-        let q = ActivityQuery { from: "2022-01-01".into(), to: "2022-03-31".into(), kind: "assistance".into(), member: "7".into(), group: "1".into(), place: "10".into() };
+        let q = ActivityQuery { from: "2022-01-01".into(), to: "2022-03-31".into(), kind: "assistance".into(), member: "7".into(), group: "1".into(), place: "10".into(), ..Default::default() };
         let (f, errors) = q.parse(&groups, &places);
         assert!(errors.is_empty());
         assert_eq!((f.kind, f.member_ids, f.group_ids, f.place_ids), (Some(ActivityKind::Assistance), Some(vec![7]), Some(vec![1, 2]), Some(vec![10, 11])));
-        let bad = ActivityQuery { from: "2022-03-31".into(), to: "2022-01-01".into(), kind: "party".into(), member: "me".into(), group: "9".into(), place: "x".into() };
+        let bad = ActivityQuery { from: "2022-03-31".into(), to: "2022-01-01".into(), kind: "party".into(), member: "me".into(), group: "9".into(), place: "x".into(), ..Default::default() };
         let fields: Vec<_> = bad.parse(&groups, &places).1.iter().map(|e| e.field).collect();
         assert_eq!(fields, ["member", "group", "place", "to", "kind"]);
         assert_eq!(q.query_string(), "from=2022-01-01&to=2022-03-31&kind=assistance&member=7&group=1&place=10");

@@ -127,12 +127,10 @@ async fn dto(state: &AppState, a: &crate::app::auth::Actor, c: Consultation) -> 
     responses((status = 200, body = Paged<ConsultationDto>), (status = 401), (status = 403), (status = 422)))]
 async fn list(State(state): State<AppState>, ApiUser(a, _): ApiUser, Query(q): Query<ConsultationQuery>, Query(pq): Query<PageQuery>) -> AppResult<Json<Paged<ConsultationDto>>> {
     authorize(&a, Action::ViewConsultations, &Target::own(&a))?;
-    let (_, places) = crate::visits::pages::trees(&state, a.committee_id).await?;
-    let (mut f, errors) = q.parse(&places);
+    let (f, errors) = pages::checked_filter(&state, &a, &q).await?;
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
-    f.ids = pages::unit_scope(&state, &a).await?;
     let page = PageRequest::parse(&pq).map_err(|e| AppError::Invalid(vec![e]))?;
     let (rows, total) = store::list(&state.db, a.committee_id, &f, page).await?;
     let mut items = Vec::with_capacity(rows.len());

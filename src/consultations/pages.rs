@@ -48,6 +48,16 @@ pub struct ConsultationQuery {
     /// 协商活动场次).
     #[serde(default)]
     pub held: String,
+    /// Group id: consultations a member of this group (or of one below it) took part in (the
+    /// dashboard's group scope).
+    #[serde(default)]
+    pub group: String,
+    /// Studio id: consultations one of its members took part in.
+    #[serde(default)]
+    pub studio: String,
+    /// Sector id: consultations one of its members took part in.
+    #[serde(default)]
+    pub sector: String,
 }
 
 impl ConsultationQuery {
@@ -58,12 +68,22 @@ impl ConsultationQuery {
         let status = l.code("status", &self.status, ConsultationState::from_code);
         let place = l.id("place", &self.place, Some(places));
         let held = self.held.trim() == "1";
-        let f = ConsultationFilter { from, to, kind, states: status.map(|s| vec![s]), place_ids: place.map(|p| with_below(p, places)), ids: None, held };
+        let f = ConsultationFilter { from, to, kind, states: status.map(|s| vec![s]), place_ids: place.map(|p| with_below(p, places)), ids: None, held, member_ids: None };
         (f, l.0)
     }
 
     pub fn query_string(&self) -> String {
-        let pairs = [("from", &self.from), ("to", &self.to), ("kind", &self.kind), ("place", &self.place), ("status", &self.status), ("held", &self.held)];
+        let pairs = [
+            ("from", &self.from),
+            ("to", &self.to),
+            ("kind", &self.kind),
+            ("place", &self.place),
+            ("status", &self.status),
+            ("held", &self.held),
+            ("group", &self.group),
+            ("studio", &self.studio),
+            ("sector", &self.sector),
+        ];
         serde_urlencoded::to_string(pairs.iter().filter(|(_, v)| !v.trim().is_empty()).map(|(k, v)| (*k, v.trim())).collect::<Vec<_>>()).unwrap_or_default()
     }
 }
@@ -104,6 +124,8 @@ struct ListPage {
     can_propose: bool,
     staff: bool,
     errors: FormErrors,
+    /// The filters as a query string (the export link).
+    query: String,
 }
 
 /// A unit sees only the consultations that handed it an outcome.
@@ -124,39 +146,69 @@ pub async fn unit_scope(state: &AppState, actor: &Actor) -> AppResult<Option<Vec
     Ok(Some(ids))
 }
 
-pub async fn list(State(state): State<AppState>, a: Authed, Query(q): Query<ConsultationQuery>, Query(pq): Query<PageQuery>) -> AppResult<Response> {
-    authorize(&a.actor, Action::ViewConsultations, &Target::own(&a.actor))?;
-    let cid = a.actor.committee_id;
-    let page = PageRequest::parse(&pq).map_err(|e| AppError::Invalid(vec![e]))?;
-    let (_, place_tree) = crate::visits::pages::trees(&state, cid).await?;
-    let (mut filter, errors) = q.parse(&place_tree);
-    filter.ids = unit_scope(&state, &a.actor).await?;
-    let (list, total) = store::list(&state.db, cid, &filter, page).await?;
-    let shell = a.ctx.shell;
-    let names = place_names(&state, cid).await?;
+/// The store's filter of a query for `actor` (a unit sees those that handed it an outcome), for
+/// the list, its export and the API; `errors` name the bad filters. A group, studio or sector
+/// takes the consultations its members took part in, as the dashboard counts them.
+pub async fn checked_filter(state: &AppState, actor: &Actor, q: &ConsultationQuery) -> AppResult<(ConsultationFilter, Vec<FieldError>)> {
+    let (_, place_tree) = crate::visits::pages::trees(state, actor.committee_id).await?;
+    let (mut filter, mut errors) = q.parse(&place_tree);
+    let (scope, scope_errors) = crate::org::scope::ListScope::parse(&state.db, actor.committee_id, &q.group, &q.studio, "", &q.sector).await?;
+    errors.extend(scope_errors);
+    filter.member_ids = scope.members(&state.db, actor.committee_id).await?;
+    filter.ids = unit_scope(state, actor).await?;
+    Ok((filter, errors))
+}
+
+async fn rows(state: &AppState, shell: &Shell, cid: i64, list: &[store::Consultation]) -> AppResult<Vec<Row>> {
+    let names = place_names(state, cid).await?;
     let counts = store::outcome_counts(&state.db, &list.iter().map(|c| c.id).collect::<Vec<_>>()).await?;
-    let rows = list
+    Ok(list
         .iter()
         .map(|c| {
             let (done, all) = counts.get(&c.id).copied().unwrap_or((0, 0));
             Row {
                 id: c.id,
                 title: c.title.clone(),
-                kind: kind_label(&shell, c.kind()),
-                state: state_label(&shell, c.state()),
+                kind: kind_label(shell, c.kind()),
+                state: state_label(shell, c.state()),
                 state_code: c.state().as_str(),
                 meeting: c.held_on.or(c.meeting_on).map(|d| d.to_string()).unwrap_or_default(),
                 place: c.place_id.and_then(|p| names.get(&p).cloned()).unwrap_or_default(),
                 outcomes: if all == 0 { String::new() } else { format!("{done}/{all}") },
             }
         })
-        .collect();
+        .collect())
+}
+
+/// The list under its filters as .xlsx.
+async fn export(state: &AppState, a: &Authed, filter: &ConsultationFilter) -> AppResult<Response> {
+    use crate::stats::export::{Cell, LIST_CAP, list_download};
+    let cid = a.actor.committee_id;
+    let (list, total) = store::list(&state.db, cid, filter, PageRequest { page: 1, per_page: LIST_CAP }).await?;
+    let shell = &a.ctx.shell;
+    let rows: Vec<Vec<Cell>> = rows(state, shell, cid, &list).await?.into_iter().map(|r| vec![r.title.into(), r.kind.into(), r.meeting.into(), r.place.into(), r.state.into(), r.outcomes.into()]).collect();
+    let heads = ["consultation.title", "consultation.kind", "consultation.meeting_on", "consultation.place", "consultation.status", "consultation.outcomes_settled"].map(|k| shell.t(k));
+    list_download("consultations.xlsx", shell.t("nav.consultations"), &[(shell.t("consultation.total"), total.into())], &heads, &rows)
+}
+
+pub async fn list(State(state): State<AppState>, a: Authed, Query(q): Query<ConsultationQuery>, Query(pq): Query<PageQuery>, Query(fmt): Query<crate::stats::export::ListFormat>) -> AppResult<Response> {
+    authorize(&a.actor, Action::ViewConsultations, &Target::own(&a.actor))?;
+    let cid = a.actor.committee_id;
+    let page = PageRequest::parse(&pq).map_err(|e| AppError::Invalid(vec![e]))?;
+    let (filter, errors) = checked_filter(&state, &a.actor, &q).await?;
+    if fmt.xlsx() {
+        return export(&state, &a, &filter).await;
+    }
+    let (list, total) = store::list(&state.db, cid, &filter, page).await?;
+    let shell = a.ctx.shell;
+    let rows = rows(&state, &shell, cid, &list).await?;
     let choices = structure::filter_choices(&state.db, cid).await?;
     let page = ListPage {
         errors: FormErrors::new(shell.lang, &errors),
         kinds: ConsultationKind::ALL.iter().map(|k| (k.as_str(), kind_label(&shell, *k))).collect(),
         states: ConsultationState::ALL.iter().map(|s| (s.as_str(), state_label(&shell, *s))).collect(),
         pager: Pager::new(page, total, q.query_string()),
+        query: q.query_string(),
         places: choices.places,
         can_propose: may(&a.actor, Action::ManageConsultations, &Target::own(&a.actor)) || may(&a.actor, Action::SuggestTopics, &Target::own(&a.actor)),
         staff: may(&a.actor, Action::ManageConsultations, &Target::own(&a.actor)),

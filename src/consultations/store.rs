@@ -842,6 +842,8 @@ pub struct ConsultationFilter {
     pub ids: Option<Vec<i64>>,
     /// Only those held, `from`/`to` applying to the day they were held.
     pub held: bool,
+    /// Only those one of these members took part in.
+    pub member_ids: Option<Vec<i64>>,
 }
 
 fn filtered(committee_id: i64, f: &ConsultationFilter) -> sea_orm::Select<consultation::Entity> {
@@ -867,6 +869,10 @@ fn filtered(committee_id: i64, f: &ConsultationFilter) -> sea_orm::Select<consul
     }
     if let Some(ids) = &f.ids {
         q = q.filter(consultation::Column::Id.is_in(ids.clone()));
+    }
+    if let Some(m) = &f.member_ids {
+        let took_part = sea_orm::sea_query::Query::select().column(participant::Column::ConsultationId).from(participant::Entity).and_where(participant::Column::MemberId.is_in(m.clone())).to_owned();
+        q = q.filter(consultation::Column::Id.in_subquery(took_part));
     }
     q
 }

@@ -124,7 +124,7 @@ async fn list_members(State(state): State<AppState>, ApiUser(a, _): ApiUser, Que
     let own = Target::own(&a);
     authorize(&a, Action::ViewMembers, &own)?;
     let choices = Choices::load(&state, a.committee_id).await?;
-    let filter = q.filter(&choices).map_err(|e| AppError::Invalid(vec![e]))?;
+    let filter = q.checked_filter(&state, a.committee_id, &choices).await?.map_err(|e| AppError::Invalid(vec![e]))?;
     let page = PageRequest::parse(&pq).map_err(|e| AppError::Invalid(vec![e]))?;
     let (list, total) = members::list(&state.db, a.committee_id, &filter, page).await?;
     let cats = Catalogues::load(&state.db, a.committee_id).await?;

@@ -88,9 +88,29 @@ pub struct MemberQuery {
     pub status: String,
     #[serde(default)]
     pub q: String,
+    /// In office on this day (YYYY-MM-DD): 委员数 at a period's end.
+    #[serde(default)]
+    pub at: String,
+    /// Studio id: the members assigned to it.
+    #[serde(default)]
+    pub studio: String,
 }
 
 impl MemberQuery {
+    /// [`MemberQuery::filter`] with the studio's members (an unknown studio names its field).
+    pub async fn checked_filter(&self, state: &AppState, committee_id: i64, choices: &Choices) -> AppResult<Result<MemberFilter, FieldError>> {
+        let mut f = match self.filter(choices) {
+            Ok(f) => f,
+            Err(e) => return Ok(Err(e)),
+        };
+        let (scope, errors) = crate::org::scope::ListScope::parse(&state.db, committee_id, "", &self.studio, "", "").await?;
+        if let Some(e) = errors.into_iter().next() {
+            return Ok(Err(e));
+        }
+        f.ids = scope.members(&state.db, committee_id).await?;
+        Ok(Ok(f))
+    }
+
     /// The typed filter; unknown values name their field.
     pub fn filter(&self, choices: &Choices) -> Result<MemberFilter, FieldError> {
         let id = |field: &'static str, s: &str| -> Result<Option<i64>, FieldError> {
@@ -109,11 +129,22 @@ impl MemberQuery {
                 s => Some(MemberStatus::from_code(s).ok_or(FieldError::new("status", "err.choice"))?),
             },
             q: Some(self.q.trim().to_string()).filter(|q| !q.is_empty()),
+            in_office_on: crate::app::pages::parse_date("at", &self.at)?,
+            ids: None,
         })
     }
 
     pub fn query_string(&self) -> String {
-        [("sector", &self.sector), ("group", &self.group), ("place", &self.place), ("position", &self.position), ("status", &self.status), ("q", &self.q)]
+        [
+            ("sector", &self.sector),
+            ("group", &self.group),
+            ("place", &self.place),
+            ("position", &self.position),
+            ("status", &self.status),
+            ("q", &self.q),
+            ("at", &self.at),
+            ("studio", &self.studio),
+        ]
             .into_iter()
             .filter(|(_, v)| !v.trim().is_empty())
             .map(|(k, v)| format!("{k}={}", web::urlencode(v.trim())))
@@ -165,12 +196,16 @@ struct ListPage {
     errors: FormErrors,
 }
 
-pub async fn list(State(state): State<AppState>, a: Authed, Query(q): Query<MemberQuery>, Query(pq): Query<PageQuery>) -> AppResult<Response> {
+pub async fn list(State(state): State<AppState>, a: Authed, Query(q): Query<MemberQuery>, Query(pq): Query<PageQuery>, Query(fmt): Query<crate::stats::export::ListFormat>) -> AppResult<Response> {
+    if fmt.xlsx() {
+        // The roster export (staff only), under the same filters.
+        return export(State(state), a, Query(q)).await;
+    }
     let own = Target::own(&a.actor);
     authorize(&a.actor, Action::ViewMembers, &own)?;
     let choices = Choices::load(&state, a.actor.committee_id).await?;
     let mut check = Check::default();
-    let filter = check.take(q.filter(&choices));
+    let filter = check.take(q.checked_filter(&state, a.actor.committee_id, &choices).await?);
     let page = check.take(PageRequest::parse(&pq)).unwrap_or(PageRequest { page: 1, per_page: 20 });
     let (list, total) = match filter {
         Some(f) => members::list(&state.db, a.actor.committee_id, &f, page).await?,
@@ -436,7 +471,7 @@ pub async fn update(State(state): State<AppState>, a: Authed, Path(id): Path<i64
 pub async fn export(State(state): State<AppState>, a: Authed, Query(q): Query<MemberQuery>) -> AppResult<Response> {
     authorize(&a.actor, Action::ManageMembers, &Target::own(&a.actor))?;
     let choices = Choices::load(&state, a.actor.committee_id).await?;
-    let filter = q.filter(&choices).map_err(|e| AppError::Invalid(vec![e]))?;
+    let filter = q.checked_filter(&state, a.actor.committee_id, &choices).await?.map_err(|e| AppError::Invalid(vec![e]))?;
     let rows = import::export_rows(&state.db, a.actor.committee_id, &filter).await?;
     let bytes = roster::write_xlsx(&rows).map_err(|e| AppError::Internal(e.into()))?;
     audit::record(&state.db, &Who::actor(&a.actor, &a.ctx.info.ip), "export", "member", "-", format!("导出委员名册 {} 人", rows.len())).await?;

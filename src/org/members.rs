@@ -221,6 +221,18 @@ pub struct MemberFilter {
     pub status: Option<MemberStatus>,
     /// A name fragment, or pinyin initials ("zs").
     pub q: Option<String>,
+    /// In office on this day ([`in_office_on`]).
+    pub in_office_on: Option<chrono::NaiveDate>,
+    /// Only these members (a studio's).
+    pub ids: Option<Vec<i64>>,
+}
+
+/// In office on `day`: in office now, or left after it (委员数 counts the members in office at a
+/// period's end).
+pub fn in_office_on(day: chrono::NaiveDate) -> sea_orm::Condition {
+    use member::Column as C;
+    let left_later = sea_orm::Condition::all().add(C::Status.ne(MemberStatus::InOffice.as_str())).add(C::StatusSince.gt(day));
+    sea_orm::Condition::any().add(C::Status.eq(MemberStatus::InOffice.as_str())).add(left_later)
 }
 
 fn filtered(committee_id: i64, f: &MemberFilter) -> sea_orm::Select<member::Entity> {
@@ -237,6 +249,12 @@ fn filtered(committee_id: i64, f: &MemberFilter) -> sea_orm::Select<member::Enti
     }
     if let Some(s) = f.status {
         q = q.filter(C::Status.eq(s.as_str()));
+    }
+    if let Some(day) = f.in_office_on {
+        q = q.filter(in_office_on(day));
+    }
+    if let Some(ids) = &f.ids {
+        q = q.filter(C::Id.is_in(ids.clone()));
     }
     if let Some(groups) = &f.group_ids {
         let sub = Query::select()

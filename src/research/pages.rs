@@ -22,10 +22,12 @@ use crate::app::pagination::{PageQuery, PageRequest, Pager};
 use crate::app::shell::{Authed, Shell, html, local_time, redirect_with_flash, today};
 use crate::org::members::{self, MemberFilter};
 use crate::org::model::Role;
+use crate::org::scope::ListScope;
 use crate::org::structure::{self, with_below};
 use crate::proposals::pages::own_member;
 use crate::research::model::{Level, OutcomeForm, OutcomeKind, Topic, Writer};
 use crate::research::store::{self, GroupScope, Outcome, Report, ReportFilter, ReportTotals};
+use crate::stats::export::ListFormat;
 use crate::tracking::attachments;
 use crate::visits::pages::trees;
 
@@ -62,6 +64,12 @@ pub struct ResearchQuery {
     /// Member id: reports this member wrote (lead or co-author).
     #[serde(default)]
     pub member: String,
+    /// Studio id: reports one of its members wrote (the dashboard's studio scope).
+    #[serde(default)]
+    pub studio: String,
+    /// Sector id: reports one of its members wrote.
+    #[serde(default)]
+    pub sector: String,
 }
 
 /// A query's filters once checked; the group still to be turned into its members.
@@ -87,7 +95,7 @@ impl ResearchQuery {
 
     /// The query without the page, for the pager.
     pub fn query_string(&self) -> String {
-        let pairs = [("from", &self.from), ("to", &self.to), ("group", &self.group), ("place", &self.place), ("kind", &self.kind), ("member", &self.member)];
+        let pairs = [("from", &self.from), ("to", &self.to), ("group", &self.group), ("place", &self.place), ("kind", &self.kind), ("member", &self.member), ("studio", &self.studio), ("sector", &self.sector)];
         serde_urlencoded::to_string(pairs.iter().filter(|(_, v)| !v.trim().is_empty()).map(|(k, v)| (*k, v.trim())).collect::<Vec<_>>()).unwrap_or_default()
     }
 }
@@ -109,8 +117,18 @@ impl Parsed {
 /// The filter of a query, for the list and the API; `errors` are the bad filters.
 pub async fn checked_filter(state: &AppState, committee_id: i64, q: &ResearchQuery) -> AppResult<(ReportFilter, Vec<FieldError>)> {
     let (groups, places) = trees(state, committee_id).await?;
-    let (parsed, errors) = q.parse(&groups, &places);
-    Ok((parsed.filter(state, committee_id).await?, errors))
+    let (parsed, mut errors) = q.parse(&groups, &places);
+    let mut f = parsed.filter(state, committee_id).await?;
+    // A studio's or sector's reports are its members' (it writes none in its own name).
+    let (scope, scope_errors) = ListScope::parse(&state.db, committee_id, "", &q.studio, "", &q.sector).await?;
+    errors.extend(scope_errors);
+    if let Some(member_ids) = scope.members(&state.db, committee_id).await? {
+        f.group = Some(match f.group {
+            Some(g) => GroupScope { member_ids: g.member_ids.into_iter().filter(|m| member_ids.contains(m)).collect(), group_ids: Vec::new() },
+            None => GroupScope { group_ids: Vec::new(), member_ids },
+        });
+    }
+    Ok((f, errors))
 }
 
 pub fn topic_label(shell: &Shell, code: &str) -> &'static str {
@@ -195,6 +213,28 @@ struct ListPage {
     kinds: Vec<(&'static str, &'static str)>,
     can_write: bool,
     errors: FormErrors,
+    /// The filters as a query string (the export link).
+    query: String,
+}
+
+/// The list under its filters as .xlsx, with its totals on top.
+async fn export(state: &AppState, a: &Authed, filter: &ReportFilter) -> AppResult<Response> {
+    use crate::stats::export::{Cell, LIST_CAP, list_download};
+    let cid = a.actor.committee_id;
+    let (list, _) = store::list(&state.db, cid, filter, PageRequest { page: 1, per_page: LIST_CAP }).await?;
+    let t = store::totals(&state.db, cid, filter).await?;
+    let shell = &a.ctx.shell;
+    let rows: Vec<Vec<Cell>> = report_rows(state, shell, cid, &list)
+        .await?
+        .into_iter()
+        .map(|x| {
+            let outcomes: Vec<String> = x.outcomes.into_iter().map(|(_, l)| l).collect();
+            vec![x.on_date.to_string().into(), x.title.into(), x.topic.into(), x.group.into(), x.authors.into(), outcomes.join("、").into()]
+        })
+        .collect();
+    let totals = [(shell.t("research.count"), t.reports.into()), (shell.t("research.adopted_count"), t.adopted.into()), (shell.t("research.instructions"), t.instructions.into())];
+    let heads = ["research.on_date", "research.report_title", "research.topic", "research.group", "research.authors", "research.outcomes"].map(|k| shell.t(k));
+    list_download("research-reports.xlsx", shell.t("nav.research"), &totals, &heads, &rows)
 }
 
 fn kinds(shell: &Shell) -> Vec<(&'static str, &'static str)> {
@@ -205,11 +245,14 @@ fn levels(shell: &Shell) -> Vec<(&'static str, &'static str)> {
     Level::ALL.iter().map(|l| (l.as_str(), level_label(shell, *l))).collect()
 }
 
-pub async fn list(State(state): State<AppState>, a: Authed, Query(q): Query<ResearchQuery>, Query(pq): Query<PageQuery>) -> AppResult<Response> {
+pub async fn list(State(state): State<AppState>, a: Authed, Query(q): Query<ResearchQuery>, Query(pq): Query<PageQuery>, Query(fmt): Query<ListFormat>) -> AppResult<Response> {
     authorize(&a.actor, Action::ViewResearchReports, &Target::own(&a.actor))?;
     let cid = a.actor.committee_id;
     let page = PageRequest::parse(&pq).map_err(|e| AppError::Invalid(vec![e]))?;
     let (filter, errors) = checked_filter(&state, cid, &q).await?;
+    if fmt.xlsx() {
+        return export(&state, &a, &filter).await;
+    }
     let (list, total) = store::list(&state.db, cid, &filter, page).await?;
     let totals = store::totals(&state.db, cid, &filter).await?;
     let shell = a.ctx.shell;
@@ -218,6 +261,7 @@ pub async fn list(State(state): State<AppState>, a: Authed, Query(q): Query<Rese
         rows: report_rows(&state, &shell, cid, &list).await?,
         errors: FormErrors::new(shell.lang, &errors),
         pager: Pager::new(page, total, q.query_string()),
+        query: q.query_string(),
         members: choices.members,
         groups: choices.groups,
         places: choices.places,
@@ -367,13 +411,13 @@ mod tests {
 
     #[test]
     fn filters_are_checked_and_each_bad_one_named() {
-        let q = ResearchQuery { from: "2022-01-01".into(), to: "2022-04-19".into(), group: "1".into(), place: "11".into(), kind: "adopted".into(), member: "7".into() };
+        let q = ResearchQuery { from: "2022-01-01".into(), to: "2022-04-19".into(), group: "1".into(), place: "11".into(), kind: "adopted".into(), member: "7".into(), ..Default::default() };
         let (p, errors) = q.parse(&GROUPS, &PLACES);
         assert!(errors.is_empty());
         assert_eq!(p.group_ids, Some(vec![1, 2, 3]), "a 联组 takes its 小组");
         assert_eq!((p.filter.place_ids, p.filter.member_id, p.filter.outcome), (Some(vec![11, 12]), Some(7), Some(OutcomeKind::Adopted)));
         assert_eq!(p.filter.to, NaiveDate::from_ymd_opt(2022, 4, 19));
-        let bad = ResearchQuery { from: "2022-04-19".into(), to: "2022-01-01".into(), group: "9".into(), place: "x".into(), kind: "won".into(), member: "me".into() };
+        let bad = ResearchQuery { from: "2022-04-19".into(), to: "2022-01-01".into(), group: "9".into(), place: "x".into(), kind: "won".into(), member: "me".into(), ..Default::default() };
         let (p, errors) = bad.parse(&GROUPS, &PLACES);
         assert_eq!(errors.iter().map(|e| e.field).collect::<Vec<_>>(), ["group", "place", "member", "to", "kind"]);
         assert_eq!(p, Parsed { filter: ReportFilter { from: NaiveDate::from_ymd_opt(2022, 4, 19), ..Default::default() }, group_ids: None }, "bad filters are left out");

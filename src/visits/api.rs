@@ -93,12 +93,11 @@ async fn demands_raised(state: &AppState, visit_ids: &[i64]) -> AppResult<HashMa
 }
 
 async fn filter(state: &AppState, a: &Actor, q: &VisitQuery) -> AppResult<VisitFilter> {
-    let (groups, places) = pages::trees(state, a.committee_id).await?;
-    let (parsed, errors) = q.parse(&groups, &places);
+    let (f, errors) = pages::checked_filter(state, a.committee_id, q).await?;
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
-    parsed.filter(state, a.committee_id).await
+    Ok(f)
 }
 
 /// Visits of the caller's committee, latest first. Members see every visit (the names of the

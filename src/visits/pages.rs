@@ -20,6 +20,8 @@ use crate::demands::pages::DemandScope;
 use crate::demands::public_pages::active_categories;
 use crate::org::members::{self, MemberFilter};
 use crate::org::model::Role;
+use crate::org::scope::{ListScope, narrow};
+use crate::stats::export::ListFormat;
 use crate::org::structure::{self, Place, with_below};
 use crate::org::values::MemberStatus;
 use crate::proposals::pages::own_member;
@@ -70,6 +72,12 @@ pub struct VisitQuery {
     /// Member id: visits this member went on.
     #[serde(default)]
     pub member: String,
+    /// Studio id: visits one of its members went on (the dashboard's studio scope).
+    #[serde(default)]
+    pub studio: String,
+    /// Sector id: visits one of its members went on.
+    #[serde(default)]
+    pub sector: String,
 }
 
 /// A query's filters once checked; a group and a place include those below them.
@@ -99,7 +107,7 @@ impl VisitQuery {
 
     /// The query without the page, for the pager.
     pub fn query_string(&self) -> String {
-        let pairs = [("from", &self.from), ("to", &self.to), ("kind", &self.kind), ("group", &self.group), ("place", &self.place), ("member", &self.member)];
+        let pairs = [("from", &self.from), ("to", &self.to), ("kind", &self.kind), ("group", &self.group), ("place", &self.place), ("member", &self.member), ("studio", &self.studio), ("sector", &self.sector)];
         serde_urlencoded::to_string(pairs.iter().filter(|(_, v)| !v.trim().is_empty()).map(|(k, v)| (*k, v.trim())).collect::<Vec<_>>()).unwrap_or_default()
     }
 }
@@ -117,6 +125,18 @@ impl Parsed {
         };
         Ok(VisitFilter { from: self.from, to: self.to, kind: self.kind, member_ids, place_ids: self.place_ids.clone() })
     }
+}
+
+/// The store's filter of a query, for the list, its export and the API; `errors` name the bad
+/// filters. A studio or sector narrows the visitors to its members, as the dashboard counts them.
+pub async fn checked_filter(state: &AppState, committee_id: i64, q: &VisitQuery) -> AppResult<(VisitFilter, Vec<FieldError>)> {
+    let (group_tree, place_tree) = trees(state, committee_id).await?;
+    let (parsed, mut errors) = q.parse(&group_tree, &place_tree);
+    let mut filter = parsed.filter(state, committee_id).await?;
+    let (scope, scope_errors) = ListScope::parse(&state.db, committee_id, "", &q.studio, "", &q.sector).await?;
+    errors.extend(scope_errors);
+    filter.member_ids = narrow(filter.member_ids, scope.members(&state.db, committee_id).await?);
+    Ok((filter, errors))
 }
 
 /// The committee's groups and places as (id, parent) trees for the filters.
@@ -186,6 +206,8 @@ struct ListPage {
     pager: Pager,
     q: VisitQuery,
     totals: VisitTotals,
+    /// The filters as a query string (the export link).
+    query: String,
     kinds: Vec<(&'static str, &'static str)>,
     groups: Vec<(i64, String)>,
     places: Vec<(i64, String)>,
@@ -208,13 +230,14 @@ async fn in_office(state: &AppState, committee_id: i64) -> AppResult<Vec<(i64, S
     Ok(members::all(&state.db, committee_id, &f).await?.into_iter().map(|m| (m.id, m.name)).collect())
 }
 
-pub async fn list(State(state): State<AppState>, a: Authed, Query(q): Query<VisitQuery>, Query(pq): Query<PageQuery>) -> AppResult<Response> {
+pub async fn list(State(state): State<AppState>, a: Authed, Query(q): Query<VisitQuery>, Query(pq): Query<PageQuery>, Query(fmt): Query<ListFormat>) -> AppResult<Response> {
     authorize(&a.actor, Action::ViewVisits, &Target::own(&a.actor))?;
     let cid = a.actor.committee_id;
     let page = PageRequest::parse(&pq).map_err(|e| AppError::Invalid(vec![e]))?;
-    let (group_tree, place_tree) = trees(&state, cid).await?;
-    let (parsed, errors) = q.parse(&group_tree, &place_tree);
-    let filter = parsed.filter(&state, cid).await?;
+    let (filter, errors) = checked_filter(&state, cid, &q).await?;
+    if fmt.xlsx() {
+        return export(&state, &a, &filter).await;
+    }
     let (list, total) = store::list(&state.db, cid, &filter, page).await?;
     let totals = store::totals(&state.db, cid, &filter).await?;
     let viewer = Viewer::of(&state, &a.actor).await?;
@@ -225,6 +248,7 @@ pub async fn list(State(state): State<AppState>, a: Authed, Query(q): Query<Visi
         errors: FormErrors::new(shell.lang, &errors),
         kinds: kinds(&shell),
         pager: Pager::new(page, total, q.query_string()),
+        query: q.query_string(),
         members: choices.members,
         can_record: may(&a.actor, Action::RecordVisits, &Target::own(&a.actor)),
         shell,
@@ -235,6 +259,25 @@ pub async fn list(State(state): State<AppState>, a: Authed, Query(q): Query<Visi
         places: choices.places,
     };
     html(&page)
+}
+
+/// The list under its filters as .xlsx, with its totals (the names of people visited only
+/// where the viewer may see them, as on the page).
+async fn export(state: &AppState, a: &Authed, filter: &VisitFilter) -> AppResult<Response> {
+    use crate::stats::export::{Cell, LIST_CAP, list_download};
+    let cid = a.actor.committee_id;
+    let (list, _) = store::list(&state.db, cid, filter, PageRequest { page: 1, per_page: LIST_CAP }).await?;
+    let t = store::totals(&state.db, cid, filter).await?;
+    let viewer = Viewer::of(state, &a.actor).await?;
+    let shell = &a.ctx.shell;
+    let rows: Vec<Vec<Cell>> = visit_rows(state, shell, &viewer, cid, &list)
+        .await?
+        .into_iter()
+        .map(|v| vec![v.on_date.to_string().into(), v.kind.into(), v.whom.into(), v.names.into(), v.people.into(), v.place.into(), v.visitors.into()])
+        .collect();
+    let totals = [(shell.t("visit.count"), t.visits.into()), (shell.t("visit.people_visited"), t.people_visited.into()), (shell.t("visit.home_visits"), t.home_visits.into())];
+    let heads = ["visit.on_date", "visit.kind", "visit.whom", "visit.names", "visit.people", "visit.place", "visit.visitors"].map(|k| shell.t(k));
+    list_download("visits.xlsx", shell.t("nav.visits"), &totals, &heads, &rows)
 }
 
 /// Places for the form: one group per town or street, itself first, then what lies below it.
@@ -437,12 +480,12 @@ mod tests {
 
     #[test]
     fn filters_are_checked_and_each_bad_one_named() {
-        let q = VisitQuery { from: "2022-01-01".into(), to: "2022-03-31".into(), kind: "home".into(), group: "1".into(), place: "11".into(), member: "7".into() };
+        let q = VisitQuery { from: "2022-01-01".into(), to: "2022-03-31".into(), kind: "home".into(), group: "1".into(), place: "11".into(), member: "7".into(), ..Default::default() };
         let (p, errors) = q.parse(&GROUPS, &PLACES);
         assert!(errors.is_empty());
         assert_eq!(p.kind, Some(VisitKind::Home));
         assert_eq!((p.group_ids, p.place_ids, p.member), (Some(vec![1, 2, 3]), Some(vec![11, 12]), Some(7)));
-        let bad = VisitQuery { from: "2022-03-31".into(), to: "2022-01-01".into(), kind: "party".into(), group: "9".into(), place: "x".into(), member: "me".into() };
+        let bad = VisitQuery { from: "2022-03-31".into(), to: "2022-01-01".into(), kind: "party".into(), group: "9".into(), place: "x".into(), member: "me".into(), ..Default::default() };
         let (p, errors) = bad.parse(&GROUPS, &PLACES);
         let fields: Vec<_> = errors.iter().map(|e| e.field).collect();
         assert_eq!(fields, ["group", "place", "member", "to", "kind"]);
