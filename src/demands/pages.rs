@@ -19,6 +19,8 @@ use crate::demands::model::{self, Channel, DemandAction, DemandActor, DemandStat
 use crate::demands::public_pages::{active_categories, parse_message, photo_response};
 use crate::demands::store::{self, Author, CONVERSION_KINDS, Demand, DemandFilter, Payload};
 use crate::org::members;
+use crate::org::scope::ListScope;
+use crate::stats::export::ListFormat;
 use crate::org::model::Role;
 use crate::org::store as org;
 use crate::org::structure;
@@ -281,6 +283,53 @@ pub struct ListQuery {
     state: String,
     #[serde(default)]
     studio: String,
+    /// Registered on or after (YYYY-MM-DD, China time)…
+    #[serde(default)]
+    from: String,
+    /// …and on or before.
+    #[serde(default)]
+    to: String,
+    /// `1`: `from`/`to` apply to the day resolved (the statistics' 解决问题数).
+    #[serde(default)]
+    resolved: String,
+    /// Group id: demands that came through the studios the group (or one below it) runs.
+    #[serde(default)]
+    group: String,
+    /// Place id: demands at it or at a place below it.
+    #[serde(default)]
+    place: String,
+}
+
+impl ListQuery {
+    fn query_string(&self) -> String {
+        let pairs = [("state", &self.state), ("studio", &self.studio), ("from", &self.from), ("to", &self.to), ("resolved", &self.resolved), ("group", &self.group), ("place", &self.place)];
+        serde_urlencoded::to_string(pairs.iter().filter(|(_, v)| !v.trim().is_empty()).map(|(k, v)| (*k, v.trim())).collect::<Vec<_>>()).unwrap_or_default()
+    }
+
+    /// The store's filter, narrowed to what `scope` may see; `errors` name the bad filters.
+    async fn filter(&self, state: &AppState, committee_id: i64, scope: &DemandScope) -> AppResult<(DemandFilter, Vec<FieldError>)> {
+        let mut l = crate::app::forms::Lenient::default();
+        let studio_id = l.id("studio", &self.studio, None);
+        let (from, to) = l.period(&self.from, &self.to);
+        let (places, mut errors) = ListScope::parse(&state.db, committee_id, &self.group, "", &self.place, "").await?;
+        errors.extend(l.0);
+        let (start, end) = (from.map(store::day_start), to.and_then(|d| d.succ_opt()).map(store::day_start));
+        let resolved = self.resolved.trim() == "1";
+        let mut f = DemandFilter {
+            state: DemandState::from_code(self.state.trim()),
+            studio_id,
+            through_studios: places.studios(&state.db, committee_id).await?,
+            place_ids: places.place_ids,
+            ..Default::default()
+        };
+        if resolved {
+            (f.resolved_from, f.resolved_to) = (start, end);
+        } else {
+            (f.from, f.to) = (start, end);
+        }
+        scope.apply(&mut f);
+        Ok((f, errors))
+    }
 }
 
 struct DemandRow {
@@ -307,15 +356,20 @@ struct ListPage {
     q: ListQuery,
     public_link: String,
     can_register: bool,
+    /// The filters as a query string (the export link).
+    query: String,
+    errors: FormErrors,
 }
 
-pub async fn list(State(state): State<AppState>, a: Authed, Query(q): Query<ListQuery>, Query(pq): Query<PageQuery>) -> AppResult<Response> {
+pub async fn list(State(state): State<AppState>, a: Authed, Query(q): Query<ListQuery>, Query(pq): Query<PageQuery>, Query(fmt): Query<ListFormat>) -> AppResult<Response> {
     authorize(&a.actor, Action::ViewDemands, &Target::own(&a.actor))?;
     let page = PageRequest::parse(&pq).map_err(|e| AppError::Invalid(vec![e]))?;
     let cid = a.actor.committee_id;
-    let mut filter = DemandFilter { state: DemandState::from_code(q.state.trim()), studio_id: q.studio.trim().parse().ok(), ..Default::default() };
     let scope = DemandScope::of(&state, &a.actor).await?;
-    scope.apply(&mut filter);
+    let (filter, errors) = q.filter(&state, cid, &scope).await?;
+    if fmt.xlsx() {
+        return export(&state, &a, &filter).await;
+    }
     let (list, total) = store::list(&state.db, cid, &filter, page).await?;
     let cal = calendar(&state, cid).await?;
     let today = today();
@@ -342,9 +396,29 @@ pub async fn list(State(state): State<AppState>, a: Authed, Query(q): Query<List
     let committee = org::find_committee(&state.db, cid).await?.map(|c| c.code).unwrap_or_default();
     let states = DemandState::ALL.iter().map(|s| (s.as_str(), shell.t(s.label_key()))).collect();
     let studios = studios::list(&state.db, cid).await?.into_iter().filter(|s| scope == DemandScope::All || matches!(&scope, DemandScope::Member { studios, .. } if studios.contains(&s.id))).map(|s| (s.id, s.name)).collect();
-    let query = serde_urlencoded::to_string([("state", q.state.as_str()), ("studio", q.studio.as_str())].iter().filter(|(_, v)| !v.is_empty()).collect::<Vec<_>>()).unwrap_or_default();
+    let query = q.query_string();
     let can_register = may(&a.actor, Action::RegisterDemands, &Target::own(&a.actor));
-    html(&ListPage { shell, rows, pager: Pager::new(page, total, query), states, studios, q, public_link: format!("/c/{committee}/demands/new"), can_register })
+    let errors = FormErrors::new(shell.lang, &errors);
+    html(&ListPage { shell, rows, pager: Pager::new(page, total, query.clone()), query, states, studios, q, public_link: format!("/c/{committee}/demands/new"), can_register, errors })
+}
+
+/// The list under its filters as .xlsx (what the viewer may see, as on the page).
+async fn export(state: &AppState, a: &Authed, filter: &DemandFilter) -> AppResult<Response> {
+    use crate::stats::export::{Cell, LIST_CAP, list_download};
+    let cid = a.actor.committee_id;
+    let (list, total) = store::list(&state.db, cid, filter, PageRequest { page: 1, per_page: LIST_CAP }).await?;
+    let units = org::units(&state.db, cid).await?;
+    let shell = &a.ctx.shell;
+    let rows: Vec<Vec<Cell>> = list
+        .iter()
+        .map(|d| {
+            let unit = d.unit_id.and_then(|u| units.iter().find(|x| x.id == u)).map(|u| u.name.clone()).unwrap_or_default();
+            let resolved = d.resolved_at.as_ref().map(local_time).unwrap_or_default();
+            vec![d.code.clone().into(), d.category.clone().into(), d.description.clone().into(), shell.t(d.state().label_key()).into(), unit.into(), d.deadline.map(|x| x.to_string()).unwrap_or_default().into(), local_time(&d.created_at).into(), resolved.into()]
+        })
+        .collect();
+    let heads = ["demand.tracking_code", "demand.category", "demand.description", "demand.state", "demand.unit", "demand.deadline", "demand.created", "demand.resolved_at"].map(|k| shell.t(k));
+    list_download("demands.xlsx", shell.t("nav.demands"), &[(shell.t("stats.listed"), total.into())], &heads, &rows)
 }
 
 #[derive(Template)]

@@ -172,6 +172,20 @@ pub struct DemandFilter {
     pub from: Option<chrono::DateTime<Utc>>,
     /// Registered before this instant.
     pub to: Option<chrono::DateTime<Utc>>,
+    /// Came through one of these studios (the statistics' group and studio scopes).
+    pub through_studios: Option<Vec<i64>>,
+    /// At one of these places (a place and those below it).
+    pub place_ids: Option<Vec<i64>>,
+    /// Resolved on or after this instant…
+    pub resolved_from: Option<chrono::DateTime<Utc>>,
+    /// …and before this one.
+    pub resolved_to: Option<chrono::DateTime<Utc>>,
+}
+
+/// The first instant of a China (UTC+8) date, for the instants demands are registered and
+/// resolved at.
+pub fn day_start(d: NaiveDate) -> chrono::DateTime<Utc> {
+    d.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc() - chrono::Duration::hours(8)
 }
 
 /// One page of demands, newest first.
@@ -219,6 +233,18 @@ pub async fn list(db: &impl ConnectionTrait, committee_id: i64, f: &DemandFilter
     }
     if let Some(to) = f.to {
         q = q.filter(demand::Column::CreatedAt.lt(to));
+    }
+    if let Some(ids) = &f.through_studios {
+        q = q.filter(demand::Column::StudioId.is_in(ids.iter().copied()));
+    }
+    if let Some(ids) = &f.place_ids {
+        q = q.filter(demand::Column::PlaceId.is_in(ids.iter().copied()));
+    }
+    if let Some(from) = f.resolved_from {
+        q = q.filter(demand::Column::ResolvedAt.gte(from));
+    }
+    if let Some(to) = f.resolved_to {
+        q = q.filter(demand::Column::ResolvedAt.lt(to));
     }
     let total = q.clone().count(db).await?;
     let rows = q.order_by_desc(demand::Column::Id).offset(page.offset()).limit(page.limit()).all(db).await?;

@@ -27,7 +27,7 @@ use chrono::NaiveDate;
 
 use crate::opinions::model::{Level, OutcomeKind, ReportState};
 use crate::opinions::moves::Seat;
-use crate::opinions::store::{GroupScope, in_group, outcome, report};
+use crate::opinions::store::{GroupScope, in_group, outcome, report, sent_in};
 
 /// The period and scope of the figures.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -84,10 +84,7 @@ pub struct OpinionMetrics {
 }
 
 fn cohort(committee_id: i64, f: &MetricsFilter) -> sea_orm::Select<report::Entity> {
-    let mut q = report::Entity::find()
-        .filter(report::Column::CommitteeId.eq(committee_id))
-        .filter(report::Column::State.ne(ReportState::Draft.as_str()))
-        .filter(report::Column::Combined.eq(false));
+    let mut q = report::Entity::find().filter(report::Column::CommitteeId.eq(committee_id)).filter(sent_in());
     q = in_period(q, f);
     if let Some(g) = &f.group {
         q = q.filter(in_group(g));

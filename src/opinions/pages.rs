@@ -23,9 +23,11 @@ use crate::opinions::metrics::{self, MetricsFilter, OpinionMetrics};
 use crate::opinions::model::{Level, OutcomeForm, OutcomeKind, ReportState, SubmitterKind, TextForm, Viewer};
 use crate::opinions::store::{self, GroupScope, Outcome, Report, ReportFilter, Scope};
 use crate::org::members::{self, MemberFilter};
+use crate::org::scope::ListScope;
 use crate::org::structure::{self, with_below};
 use crate::proposals::pages::own_member;
 use crate::research::pages::topic_label;
+use crate::stats::export::ListFormat;
 
 /// Who is looking, as the rules need it.
 pub async fn viewer_of(state: &AppState, a: &Actor) -> AppResult<Viewer> {
@@ -159,6 +161,19 @@ pub struct OpinionQuery {
     /// district, city, province or national: reports with an outcome at that level.
     #[serde(default)]
     pub level: String,
+    /// Place id: reports by the members at it or a place below it (the dashboard's place scope;
+    /// a report happens nowhere).
+    #[serde(default)]
+    pub place: String,
+    /// Studio id: reports by its members.
+    #[serde(default)]
+    pub studio: String,
+    /// Sector id: reports by its members.
+    #[serde(default)]
+    pub sector: String,
+    /// `1`: only the reports sent in (no drafts, no combined reports), as 社情民意数 counts them.
+    #[serde(default)]
+    pub sent_in: String,
 }
 
 /// The list's view (pages only).
@@ -178,13 +193,24 @@ impl OpinionQuery {
         let member_id = l.id("member", &self.member, None);
         let status = l.code("status", &self.status, ReportState::from_code);
         let level = l.code("level", &self.level, Level::from_code);
-        let f = ReportFilter { from, to, member_id, states: status.into_iter().collect(), level, ..Default::default() };
+        let f = ReportFilter { from, to, member_id, states: status.into_iter().collect(), level, sent_in: self.sent_in.trim() == "1", ..Default::default() };
         (f, group.map(|g| with_below(g, groups)), l.0)
     }
 
     /// The query without the page, for the pager and the export.
     pub fn query_string(&self, extra: &[(&str, &str)]) -> String {
-        let pairs = [("from", &self.from), ("to", &self.to), ("group", &self.group), ("member", &self.member), ("status", &self.status), ("level", &self.level)];
+        let pairs = [
+            ("from", &self.from),
+            ("to", &self.to),
+            ("group", &self.group),
+            ("member", &self.member),
+            ("status", &self.status),
+            ("level", &self.level),
+            ("place", &self.place),
+            ("studio", &self.studio),
+            ("sector", &self.sector),
+            ("sent_in", &self.sent_in),
+        ];
         let mut all: Vec<(&str, &str)> = extra.iter().copied().filter(|(_, v)| !v.is_empty()).collect();
         all.extend(pairs.iter().filter(|(_, v)| !v.trim().is_empty()).map(|(k, v)| (*k, v.trim())));
         serde_urlencoded::to_string(all).unwrap_or_default()
@@ -202,9 +228,18 @@ pub async fn group_scope(state: &AppState, committee_id: i64, group_ids: Vec<i64
 /// The store's filter for a query, for `v` (its own reports are decided by it).
 pub async fn checked_filter(state: &AppState, a: &Actor, v: &Viewer, q: &OpinionQuery) -> AppResult<(ReportFilter, Vec<FieldError>)> {
     let groups: Vec<(i64, Option<i64>)> = structure::groups(&state.db, a.committee_id).await?.into_iter().map(|g| (g.id, g.parent_id)).collect();
-    let (mut f, group_ids, errors) = q.parse(&groups);
+    let (mut f, group_ids, mut errors) = q.parse(&groups);
     if let Some(ids) = group_ids {
         f.group = Some(group_scope(state, a.committee_id, ids).await?);
+    }
+    // A place's, studio's or sector's reports are its members' (none is written in its name).
+    let (scope, scope_errors) = ListScope::parse(&state.db, a.committee_id, "", &q.studio, &q.place, &q.sector).await?;
+    errors.extend(scope_errors);
+    if let Some(member_ids) = scope.members_with_place(&state.db, a.committee_id).await? {
+        f.group = Some(match f.group {
+            Some(g) => GroupScope { member_ids: g.member_ids.into_iter().filter(|m| member_ids.contains(m)).collect(), group_ids: Vec::new() },
+            None => GroupScope { group_ids: Vec::new(), member_ids },
+        });
     }
     f.user_id = v.user_id;
     f.member = v.member;
@@ -364,6 +399,8 @@ struct ListPage {
     states: Vec<(&'static str, &'static str)>,
     levels: Vec<(&'static str, &'static str)>,
     figures: Option<OpinionMetrics>,
+    /// The filters and view as a query string (the export link).
+    query: String,
     conversions: Vec<Conversion>,
     can_write: bool,
     staff: bool,
@@ -410,7 +447,14 @@ pub async fn work(state: &AppState, a: &Actor, shell: &Shell) -> AppResult<Vec<(
     Ok(out)
 }
 
-pub async fn list(State(state): State<AppState>, a: Authed, Query(q): Query<OpinionQuery>, Query(vq): Query<ViewQuery>, Query(pq): Query<PageQuery>) -> AppResult<Response> {
+pub async fn list(
+    State(state): State<AppState>,
+    a: Authed,
+    Query(q): Query<OpinionQuery>,
+    Query(vq): Query<ViewQuery>,
+    Query(pq): Query<PageQuery>,
+    Query(fmt): Query<ListFormat>,
+) -> AppResult<Response> {
     authorize(&a.actor, Action::ViewOpinionReports, &Target::own(&a.actor))?;
     let cid = a.actor.committee_id;
     let page = PageRequest::parse(&pq).map_err(|e| AppError::Invalid(vec![e]))?;
@@ -419,6 +463,9 @@ pub async fn list(State(state): State<AppState>, a: Authed, Query(q): Query<Opin
     let (mut f, errors) = checked_filter(&state, &a.actor, &v, &q).await?;
     let figures_filter = MetricsFilter { from: f.from, to: f.to, group: f.group.clone() };
     view.narrow(&mut f);
+    if fmt.xlsx() {
+        return export(&state, &a, &f).await;
+    }
     let (list, total) = store::list(&state.db, cid, &f, page).await?;
     let shell = a.ctx.shell;
     let choices = structure::filter_choices(&state.db, cid).await?;
@@ -430,6 +477,7 @@ pub async fn list(State(state): State<AppState>, a: Authed, Query(q): Query<Opin
     let page = ListPage {
         rows: rows(&state, &shell, cid, &list).await?,
         pager: Pager::new(page, total, q.query_string(&[("view", view.as_str())])),
+        query: q.query_string(&[("view", view.as_str())]),
         views: View::for_viewer(&v).into_iter().map(|x| (x.as_str(), shell.t(&format!("opinion.view.{}", x.as_str())))).collect(),
         view: view.as_str(),
         groups: choices.groups,
@@ -446,6 +494,24 @@ pub async fn list(State(state): State<AppState>, a: Authed, Query(q): Query<Opin
         q,
     };
     html(&page)
+}
+
+/// The list under its view and filters as .xlsx (what the viewer sees on the page).
+async fn export(state: &AppState, a: &Authed, f: &ReportFilter) -> AppResult<Response> {
+    use crate::stats::export::{Cell, LIST_CAP, list_download};
+    let cid = a.actor.committee_id;
+    let (list, total) = store::list(&state.db, cid, f, PageRequest { page: 1, per_page: LIST_CAP }).await?;
+    let shell = &a.ctx.shell;
+    let rows: Vec<Vec<Cell>> = rows(state, shell, cid, &list)
+        .await?
+        .into_iter()
+        .map(|r| {
+            let outcomes: Vec<String> = r.outcomes.into_iter().map(|(_, l)| l).collect();
+            vec![r.on_date.to_string().into(), r.title.into(), r.category.into(), r.by.into(), r.state.into(), outcomes.join("、").into()]
+        })
+        .collect();
+    let heads = ["opinion.submitted_on", "opinion.title", "opinion.category", "opinion.authors", "opinion.state", "opinion.outcomes"].map(|k| shell.t(k));
+    list_download("opinion-reports.xlsx", shell.t("nav.opinions"), &[(shell.t("stats.listed"), total.into())], &heads, &rows)
 }
 
 /// One outcome on the report's page.
@@ -647,7 +713,7 @@ mod tests {
     #[test]
     fn filters_are_checked_and_each_bad_one_named() {
         let groups = [(1, None), (2, Some(1)), (3, None)];
-        let q = OpinionQuery { from: "2022-01-01".into(), to: "2022-04-19".into(), group: "1".into(), member: "7".into(), status: "issued".into(), level: "city".into() };
+        let q = OpinionQuery { from: "2022-01-01".into(), to: "2022-04-19".into(), group: "1".into(), member: "7".into(), status: "issued".into(), level: "city".into(), ..Default::default() };
         let (f, g, errors) = q.parse(&groups);
         assert!(errors.is_empty());
         assert_eq!((g, f.member_id, f.states, f.level), (Some(vec![1, 2]), Some(7), vec![ReportState::Issued], Some(Level::City)));

@@ -219,6 +219,14 @@ pub struct ReportFilter {
     pub level: Option<Level>,
     /// Only reports that came up from a child committee (true) or only the committee's own.
     pub from_below: Option<bool>,
+    /// Only the reports sent in, as 社情民意数 counts them ([`sent_in`]).
+    pub sent_in: bool,
+}
+
+/// The reports sent in to the committee: no drafts, and no combined reports (made by
+/// screening, they were never sent in). The statistics' cohort and the list behind it.
+pub(crate) fn sent_in() -> Condition {
+    Condition::all().add(report::Column::State.ne(ReportState::Draft.as_str())).add(report::Column::Combined.eq(false))
 }
 
 pub(crate) fn written_by(member_ids: Vec<i64>) -> SelectStatement {
@@ -264,6 +272,9 @@ fn filtered(committee_id: i64, f: &ReportFilter) -> sea_orm::Select<report::Enti
     }
     if let Some(l) = f.level {
         q = q.filter(C::Id.in_subquery(with_outcome_at(l)));
+    }
+    if f.sent_in {
+        q = q.filter(sent_in());
     }
     match f.from_below {
         Some(true) => q = q.filter(C::FromCommitteeId.is_not_null()),

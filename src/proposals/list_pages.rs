@@ -16,6 +16,7 @@ use crate::app::error::{AppError, AppResult};
 use crate::app::pagination::{PageQuery, PageRequest, Pager};
 use crate::app::shell::{Authed, Shell, html, local_time, today};
 use crate::org::model::Role;
+use crate::proposals::metrics::MetricScope;
 use crate::proposals::model::ProposalState;
 use crate::proposals::pages::{Session, own_member, proposer_label, sessions};
 use crate::proposals::store::{self, ApiFilter, ListScope, Proposal};
@@ -97,12 +98,42 @@ pub struct ListQuery {
     pub session: String,
     #[serde(default)]
     pub q: String,
+    /// Submitted on or after (YYYY-MM-DD, China time); with `to`, the statistics' cohort.
+    #[serde(default)]
+    pub from: String,
+    #[serde(default)]
+    pub to: String,
+    /// Signed by a member of this group (or of one below it), studio or sector, or by a member
+    /// at this place (the dashboard's scopes).
+    #[serde(default)]
+    pub group: String,
+    #[serde(default)]
+    pub studio: String,
+    #[serde(default)]
+    pub place: String,
+    #[serde(default)]
+    pub sector: String,
+    /// `1`: only those given a filing number (立案).
+    #[serde(default)]
+    pub filed: String,
 }
 
 impl ListQuery {
     /// The query without the page, for the pager and the register link.
     fn query_string(&self) -> String {
-        let pairs = [("view", &self.view), ("state", &self.state), ("session", &self.session), ("q", &self.q)];
+        let pairs = [
+            ("view", &self.view),
+            ("state", &self.state),
+            ("session", &self.session),
+            ("q", &self.q),
+            ("from", &self.from),
+            ("to", &self.to),
+            ("group", &self.group),
+            ("studio", &self.studio),
+            ("place", &self.place),
+            ("sector", &self.sector),
+            ("filed", &self.filed),
+        ];
         serde_urlencoded::to_string(pairs.iter().filter(|(_, v)| !v.trim().is_empty()).map(|(k, v)| (*k, v.trim())).collect::<Vec<_>>()).unwrap_or_default()
     }
 }
@@ -161,6 +192,25 @@ pub fn filter_of(v: &Viewer, q: &ListQuery, on: NaiveDate, session_ids: &[i64]) 
     (view, f)
 }
 
+/// Narrows `f` to the period and scope of a query (the statistics' cohort of proposals:
+/// submitted in the period, signed by a member of the scope); `errors` name the bad filters.
+async fn with_cohort(state: &AppState, committee_id: i64, q: &ListQuery, f: &mut ApiFilter) -> AppResult<Vec<crate::app::error::FieldError>> {
+    let mut l = crate::app::forms::Lenient::default();
+    let (from, to) = l.period(&q.from, &q.to);
+    let (scope, scope_errors) = crate::org::scope::ListScope::parse(&state.db, committee_id, &q.group, &q.studio, &q.place, &q.sector).await?;
+    let mut errors = l.0;
+    errors.extend(scope_errors);
+    let members = scope.members_with_place(&state.db, committee_id).await?;
+    if from.is_some() || to.is_some() || members.is_some() {
+        let scope = members.map(MetricScope::Members).unwrap_or_default();
+        // Open ends as far dates (the China day's start is computed from them).
+        let far = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("a date");
+        f.cohort = Some((from.unwrap_or(far(1900, 1, 1)), to.unwrap_or(far(9999, 12, 30)), scope));
+    }
+    f.filed = (q.filed.trim() == "1").then_some(true);
+    Ok(errors)
+}
+
 struct Row {
     id: i64,
     number: String,
@@ -190,19 +240,25 @@ struct ListPage {
     can_draft: bool,
     can_register: bool,
     staff: bool,
+    errors: crate::app::forms::FormErrors,
 }
 
 /// Days before the deadline from which a handled proposal is shown as due soon.
 const DUE_SOON_DAYS: i64 = 14;
 
-pub async fn list(State(state): State<AppState>, a: Authed, Query(mut q): Query<ListQuery>, Query(pq): Query<PageQuery>) -> AppResult<Response> {
+pub async fn list(State(state): State<AppState>, a: Authed, Query(mut q): Query<ListQuery>, Query(pq): Query<PageQuery>, Query(fmt): Query<crate::stats::export::ListFormat>) -> AppResult<Response> {
+    if fmt.xlsx() {
+        // The register (staff and leaders), under the same view and filters.
+        return register(State(state), a, Query(q)).await;
+    }
     authorize(&a.actor, Action::ViewProposals, &Target::own(&a.actor))?;
     let page = PageRequest::parse(&pq).map_err(|e| AppError::Invalid(vec![e]))?;
     let cid = a.actor.committee_id;
     let viewer = Viewer::of(&state, &a.actor).await?;
     let sessions = sessions(&state, cid).await?;
     let today = today();
-    let (view, f) = filter_of(&viewer, &q, today, &sessions.iter().map(|s| s.id).collect::<Vec<_>>());
+    let (view, mut f) = filter_of(&viewer, &q, today, &sessions.iter().map(|s| s.id).collect::<Vec<_>>());
+    let errors = with_cohort(&state, cid, &q, &mut f).await?;
     q.view = view.as_str().into();
     let (list, total) = store::search(&state.db, cid, viewer.scope(view), &f, page).await?;
     let labels = proposer_label(&state, &list).await?;
@@ -223,6 +279,7 @@ pub async fn list(State(state): State<AppState>, a: Authed, Query(mut q): Query<
         can_draft: may(&a.actor, Action::DraftProposals, &Target::own(&a.actor)),
         can_register: may_register(&a.actor),
         staff: viewer.staff,
+        errors: crate::app::forms::FormErrors::new(shell.lang, &errors),
         shell,
     };
     html(&page)
@@ -285,7 +342,11 @@ pub async fn register(State(state): State<AppState>, a: Authed, Query(q): Query<
     let cid = a.actor.committee_id;
     let viewer = Viewer::of(&state, &a.actor).await?;
     let sessions = sessions(&state, cid).await?;
-    let (view, f) = filter_of(&viewer, &q, today(), &sessions.iter().map(|s| s.id).collect::<Vec<_>>());
+    let (view, mut f) = filter_of(&viewer, &q, today(), &sessions.iter().map(|s| s.id).collect::<Vec<_>>());
+    let errors = with_cohort(&state, cid, &q, &mut f).await?;
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
     let list = store::register(&state.db, cid, viewer.scope(view), &f, REGISTER_CAP).await?;
     let bytes = crate::proposals::downloads::register_xlsx(&state, cid, &list, &sessions).await?;
     audit::record(&state.db, &Who::actor(&a.actor, &a.ctx.info.ip), "export", store::ITEM_TYPE, "-", format!("导出提案汇总表 {} 件", list.len())).await?;
@@ -326,7 +387,7 @@ mod tests {
     #[test]
     fn filters_keep_only_known_values() {
         let v = viewer(Role::Leader, false);
-        let q = ListQuery { view: "key".into(), state: "answered".into(), session: "9".into(), q: "  老旧小区 ".into() };
+        let q = ListQuery { view: "key".into(), state: "answered".into(), session: "9".into(), q: "  老旧小区 ".into(), ..Default::default() };
         let (_, f) = filter_of(&v, &q, NaiveDate::from_ymd_opt(2022, 5, 1).unwrap(), &[1, 2]);
         assert_eq!((f.key, f.state, f.session_id, f.text.as_deref()), (Some(true), Some(ProposalState::Answered), None, Some("老旧小区")), "session 9 is not the committee's");
         assert_eq!(q.query_string(), "view=key&state=answered&session=9&q=%E8%80%81%E6%97%A7%E5%B0%8F%E5%8C%BA");

@@ -210,8 +210,9 @@ fn day_start(d: NaiveDate) -> DateTime<Utc> {
     d.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc() - Duration::hours(8)
 }
 
-/// The proposals of the committee and scope submitted from `from` to `to` (China dates, inclusive).
-fn in_period(committee_id: i64, from: NaiveDate, to: NaiveDate, scope: &MetricScope) -> Condition {
+/// The proposals of the committee and scope submitted from `from` to `to` (China dates,
+/// inclusive): the cohort the figures count, and the list behind them (`ApiFilter::cohort`).
+pub(crate) fn in_period(committee_id: i64, from: NaiveDate, to: NaiveDate, scope: &MetricScope) -> Condition {
     let end = to.succ_opt().map(day_start).unwrap_or(DateTime::<Utc>::MAX_UTC);
     let mut c = Condition::all()
         .add(Expr::col((proposal::Entity, proposal::Column::CommitteeId)).eq(committee_id))

@@ -423,6 +423,11 @@ pub struct ApiFilter {
     pub supervisor: Option<i64>,
     pub excellent: Option<bool>,
     pub disclose: Option<bool>,
+    /// Submitted from `from` to `to` (China dates, inclusive) and signed by one of the scope's
+    /// members: the statistics' cohort (`proposals::metrics`).
+    pub cohort: Option<(chrono::NaiveDate, chrono::NaiveDate, crate::proposals::metrics::MetricScope)>,
+    /// Given a filing number (立案) or not.
+    pub filed: Option<bool>,
 }
 
 fn signed_by(m: i64) -> sea_orm::sea_query::SelectStatement {
@@ -532,6 +537,14 @@ fn scoped(committee_id: i64, scope: ListScope, f: &ApiFilter) -> sea_orm::Select
     }
     if let Some(d) = f.disclose {
         q = q.filter(proposal::Column::Disclose.eq(d));
+    }
+    if let Some((from, to, scope)) = &f.cohort {
+        q = q.filter(crate::proposals::metrics::in_period(committee_id, *from, *to, scope));
+    }
+    match f.filed {
+        Some(true) => q = q.filter(proposal::Column::Number.is_not_null()),
+        Some(false) => q = q.filter(proposal::Column::Number.is_null()),
+        None => {}
     }
     q
 }

@@ -12,6 +12,8 @@ use crate::app::authz::{Action, Target, authorize, may};
 use crate::app::error::{AppError, AppResult, FieldError};
 use crate::app::forms::{FormErrors, ListForm};
 use crate::app::pagination::{PageQuery, PageRequest, Pager};
+use crate::org::scope::{ListScope, narrow};
+use crate::stats::export::ListFormat;
 use crate::app::shell::{Authed, Shell, html, local_time, redirect_with_flash, today};
 use crate::demands::pages::member_studios;
 use crate::demands::store::{self as demands, DemandFilter};
@@ -38,6 +40,12 @@ pub struct ListQuery {
     from: String,
     #[serde(default)]
     to: String,
+    /// Group id: receptions of the studios the group (or one below it) runs.
+    #[serde(default)]
+    group: String,
+    /// Place id: receptions held there or at a place below it.
+    #[serde(default)]
+    place: String,
 }
 
 #[derive(Template)]
@@ -51,10 +59,12 @@ struct ListPage {
     reception_count: u64,
     citizen_count: u64,
     can_record: bool,
+    /// The filters as a query string (the export link).
+    query: String,
     errors: FormErrors,
 }
 
-pub async fn list(State(state): State<AppState>, a: Authed, Query(q): Query<ListQuery>, Query(pq): Query<PageQuery>) -> AppResult<Response> {
+pub async fn list(State(state): State<AppState>, a: Authed, Query(q): Query<ListQuery>, Query(pq): Query<PageQuery>, Query(fmt): Query<ListFormat>) -> AppResult<Response> {
     authorize(&a.actor, Action::ViewStudios, &Target::own(&a.actor))?;
     let cid = a.actor.committee_id;
     let page = PageRequest::parse(&pq).map_err(|e| AppError::Invalid(vec![e]))?;
@@ -64,20 +74,34 @@ pub async fn list(State(state): State<AppState>, a: Authed, Query(q): Query<List
         errors.push(e);
         None
     });
+    let (from, to) = (date("from", &q.from), date("to", &q.to));
+    // The dashboard's group and place scopes: a group's studios, a place and those below it.
+    let (scope, scope_errors) = ListScope::parse(&state.db, cid, &q.group, "", &q.place, "").await?;
+    errors.extend(scope_errors);
+    let own = (a.actor.role == Role::Member).then(|| studios.iter().map(|s| s.0).collect());
     let filter = ReceptionFilter {
         studio_id: q.studio.trim().parse().ok(),
-        studio_ids: (a.actor.role == Role::Member).then(|| studios.iter().map(|s| s.0).collect()),
-        from: date("from", &q.from),
-        to: date("to", &q.to),
+        studio_ids: narrow(own, scope.studios(&state.db, cid).await?),
+        place_ids: scope.place_ids.clone(),
+        from,
+        to,
         ..Default::default()
     };
-    let (list, total) = store::receptions(&state.db, cid, &filter, page).await?;
     let (reception_count, citizen_count) = store::reception_totals(&state.db, cid, &filter).await?;
-    let rows = reception_rows(&state, cid, &list).await?;
-    let query = serde_urlencoded::to_string([("studio", &q.studio), ("from", &q.from), ("to", &q.to)].iter().filter(|(_, v)| !v.is_empty()).collect::<Vec<_>>()).unwrap_or_default();
     let shell = a.ctx.shell;
+    if fmt.xlsx() {
+        use crate::stats::export::{Cell, LIST_CAP, list_download};
+        let (list, _) = store::receptions(&state.db, cid, &filter, PageRequest { page: 1, per_page: LIST_CAP }).await?;
+        let rows: Vec<Vec<Cell>> = reception_rows(&state, cid, &list).await?.into_iter().map(|r| vec![r.held_on.to_string().into(), r.studio.into(), r.place.into(), r.members.into(), r.citizens.into()]).collect();
+        let totals = [(shell.t("reception.count"), reception_count.into()), (shell.t("reception.citizens"), citizen_count.into())];
+        let heads = ["reception.held_on", "demand.studio", "reception.place", "reception.members", "reception.citizens"].map(|k| shell.t(k));
+        return list_download("receptions.xlsx", shell.t("nav.receptions"), &totals, &heads, &rows);
+    }
+    let (list, total) = store::receptions(&state.db, cid, &filter, page).await?;
+    let rows = reception_rows(&state, cid, &list).await?;
+    let query = serde_urlencoded::to_string([("studio", &q.studio), ("from", &q.from), ("to", &q.to), ("group", &q.group), ("place", &q.place)].iter().filter(|(_, v)| !v.is_empty()).collect::<Vec<_>>()).unwrap_or_default();
     let can_record = may(&a.actor, Action::RecordReceptions, &Target::own(&a.actor)) && !studios.is_empty();
-    html(&ListPage { errors: FormErrors::new(shell.lang, &errors), shell, rows, pager: Pager::new(page, total, query), studios, q, reception_count, citizen_count, can_record })
+    html(&ListPage { errors: FormErrors::new(shell.lang, &errors), shell, rows, pager: Pager::new(page, total, query.clone()), query, studios, q, reception_count, citizen_count, can_record })
 }
 
 #[derive(Template)]
