@@ -73,5 +73,9 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("stats.by_group", "各小组情况", "By group"),
     ("stats.by_studio", "各委员工作室情况", "By studio"),
     ("stats.by_place", "各镇街情况", "By street or town"),
+    ("stats.listed", "列出条数", "Listed"),
+    ("stats.period_on", "日期按", "Dates are"),
+    ("stats.instructions_opinions", "社情民意批示", "on public-opinion reports"),
+    ("stats.instructions_research", "调研报告批示", "on research reports"),
     ("stats.err.one_scope", "只能选择一个范围（小组、工作室、镇街或界别）", "Choose one scope at most (group, studio, place or sector)"),
 ];

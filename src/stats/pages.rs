@@ -17,10 +17,16 @@ use crate::stats::metrics::{self, Scope, Stats};
 
 /// One figure on the dashboard.
 pub struct Figure {
+    /// Its metric key (DOMAIN.md), so a page or a test can find it.
+    pub key: &'static str,
     pub label: &'static str,
     pub value: String,
     /// The list of the records behind it, when a list takes exactly these filters.
     pub href: Option<String>,
+    /// Further lists when its records lie in more than one (leaders' instructions are recorded
+    /// on public-opinion reports and on research reports): (label, href); the figure is the
+    /// sum of their totals.
+    pub more: Vec<(&'static str, String)>,
 }
 
 pub struct Section {
@@ -83,70 +89,92 @@ fn presets(shell: &Shell, today: NaiveDate) -> Vec<(String, String)> {
     out
 }
 
-/// The scope as list filters take it (`group=3`), for drill-down links; `None` for scopes a
-/// list cannot take.
-fn list_scope(scope: Scope, group_ok: bool, place_ok: bool, studio_ok: bool) -> Option<String> {
+/// The scope as the lists' filters take it (`&group=3`), for drill-down links. `group` names a
+/// list's parameter for the group scope (the activity list's `group` is the organising group;
+/// its `member_group` takes the activities the group's members were at, as the figure does).
+/// `None` where the figure is nothing by definition: receptions and demands come through
+/// studios and places, never through a sector.
+fn list_scope(scope: Scope, group: &str, sector_ok: bool) -> Option<String> {
     match scope {
         Scope::Committee => Some(String::new()),
-        Scope::Group(g) if group_ok => Some(format!("&group={g}")),
-        Scope::Place(p) if place_ok => Some(format!("&place={p}")),
-        Scope::Studio(s) if studio_ok => Some(format!("&studio={s}")),
-        _ => None,
+        Scope::Group(g) => Some(format!("&{group}={g}")),
+        Scope::Place(p) => Some(format!("&place={p}")),
+        Scope::Studio(s) => Some(format!("&studio={s}")),
+        Scope::Sector(s) if sector_ok => Some(format!("&sector={s}")),
+        Scope::Sector(_) => None,
     }
 }
 
+/// The dashboard's figures, each count linked to the list of its records for the same period
+/// and scope (the list's marked total — `data-total` — is the figure; `tests/it/stats_drilldown.rs`
+/// walks them all). Rates link to the list of their denominator (filing rate: the proposals
+/// received; answer rates: those filed; adoption rate: the reports sent in); the satisfaction
+/// rate (ratings are no list) and the leaders' field days (a per-leader, per-week average; see
+/// `/visits/field-days`) are not linked.
 fn sections(shell: &Shell, s: &Stats, from: NaiveDate, to: NaiveDate, scope: Scope, own_only: bool) -> Vec<Section> {
     let period = format!("from={from}&to={to}");
     // Lists show one committee: a parent's summed figures are not linked.
-    let link = |path: &str, scoped: Option<String>| if own_only { scoped.map(|sc| format!("{path}?{period}{sc}")) } else { None };
-    let n = |label: &'static str, v: u64, href: Option<String>| Figure { label: shell.t(label), value: v.to_string(), href };
-    let visits = link("/visits", list_scope(scope, true, true, false));
-    let research = link("/research-reports", list_scope(scope, true, true, false));
-    let receptions = link("/receptions", list_scope(scope, false, false, true));
-    let activities = link("/activities", list_scope(scope, false, true, false));
+    let href = |path: &str, query: &str, scoped: Option<String>| if own_only { scoped.map(|sc| format!("{path}?{query}{sc}")) } else { None };
+    let link = |path: &str, extra: &str, scoped: Option<String>| href(path, &format!("{period}{extra}"), scoped);
+    let standard = list_scope(scope, "group", true);
+    let through_studios = list_scope(scope, "group", false);
+    let fig = |key: &'static str, value: String, href: Option<String>| Figure { key, label: shell.t(&format!("stats.{key}")), value, href, more: Vec::new() };
+    let n = |key: &'static str, v: u64, href: Option<String>| fig(key, v.to_string(), href);
+    let visits = link("/visits", "", standard.clone());
+    let proposals = link("/proposals", "&view=all", standard.clone());
+    let filed = link("/proposals", "&view=all&filed=1", standard.clone());
+    let research = link("/research-reports", "", standard.clone());
+    let opinions = link("/opinion-reports", "&view=all&sent_in=1", standard.clone());
+    let receptions = link("/receptions", "", through_studios.clone());
+    let activities = link("/activities", "", list_scope(scope, "member_group", true));
+    let mut instructions = n("instructions", s.instructions, None);
+    if let (Some(o), Some(r)) = (&opinions, &research) {
+        instructions.more = vec![(shell.t("stats.instructions_opinions"), o.clone()), (shell.t("stats.instructions_research"), r.clone())];
+    }
     vec![
         Section {
             title: shell.t("stats.section.going_out"),
             figures: vec![
-                n("stats.members", s.members, None),
-                n("stats.visits", s.visits, visits.clone()),
-                n("stats.people_visited", s.people_visited, visits.clone()),
-                n("stats.home_visits", s.home_visits, visits.map(|v| format!("{v}&kind=home"))),
-                Figure { label: shell.t("stats.duty_days_per_week"), value: s.duty_days_per_week.map(|d| format!("{d:.1}")).unwrap_or_else(|| "—".into()), href: None },
+                // Members in office at the period's end.
+                n("members", s.members, href("/members", &format!("at={to}"), standard.clone())),
+                n("visits", s.visits, visits.clone()),
+                n("people_visited", s.people_visited, visits.clone()),
+                n("home_visits", s.home_visits, visits.map(|v| format!("{v}&kind=home"))),
+                fig("duty_days_per_week", s.duty_days_per_week.map(|d| format!("{d:.1}")).unwrap_or_else(|| "—".into()), None),
             ],
         },
         Section {
             title: shell.t("stats.section.consulting"),
             figures: vec![
-                n("stats.consultations", s.consultations, link("/consultations", list_scope(scope, false, true, false)).map(|l| format!("{l}&held=1"))),
-                n("stats.proposals", s.proposals, None),
-                n("stats.proposals_filed", s.proposals_filed, None),
-                Figure { label: shell.t("stats.filing_rate"), value: percent(s.filing_rate), href: None },
-                Figure { label: shell.t("stats.answer_rate"), value: percent(s.answer_rate), href: None },
-                Figure { label: shell.t("stats.on_time_answer_rate"), value: percent(s.on_time_answer_rate), href: None },
-                Figure { label: shell.t("stats.satisfaction_rate"), value: percent(s.satisfaction_rate), href: None },
-                n("stats.research_reports", s.research_reports, research),
-                n("stats.opinion_reports", s.opinion_reports, None),
-                Figure { label: shell.t("stats.adoption_rate"), value: percent(s.adoption_rate), href: None },
-                n("stats.instructions", s.instructions, None),
+                n("consultations", s.consultations, link("/consultations", "&held=1", standard.clone())),
+                n("proposals", s.proposals, proposals.clone()),
+                n("proposals_filed", s.proposals_filed, filed.clone()),
+                fig("filing_rate", percent(s.filing_rate), proposals),
+                fig("answer_rate", percent(s.answer_rate), filed.clone()),
+                fig("on_time_answer_rate", percent(s.on_time_answer_rate), filed),
+                fig("satisfaction_rate", percent(s.satisfaction_rate), None),
+                n("research_reports", s.research_reports, research),
+                n("opinion_reports", s.opinion_reports, opinions.clone()),
+                fig("adoption_rate", percent(s.adoption_rate), opinions),
+                instructions,
             ],
         },
         Section {
             title: shell.t("stats.section.studios"),
             figures: vec![
-                n("stats.receptions", s.receptions, receptions.clone()),
-                n("stats.citizens_received", s.citizens_received, receptions),
-                n("stats.demands", s.demands, None),
-                n("stats.demands_resolved", s.demands_resolved, None),
+                n("receptions", s.receptions, receptions.clone()),
+                n("citizens_received", s.citizens_received, receptions),
+                n("demands", s.demands, link("/demands", "", through_studios.clone())),
+                n("demands_resolved", s.demands_resolved, link("/demands", "&resolved=1", through_studios)),
             ],
         },
         Section {
             title: shell.t("stats.section.activities"),
             figures: vec![
-                n("stats.activities", s.activities, activities.clone()),
-                n("stats.volunteer_person_times", s.volunteer_person_times, activities.clone().map(|a| format!("{a}&kind=volunteering"))),
-                n("stats.households_assisted", s.households_assisted, activities.clone().map(|a| format!("{a}&kind=assistance"))),
-                Figure { label: shell.t("stats.assistance_yuan"), value: format!("{:.0}", s.assistance_yuan), href: activities.map(|a| format!("{a}&kind=assistance")) },
+                n("activities", s.activities, activities.clone()),
+                n("volunteer_person_times", s.volunteer_person_times, activities.clone().map(|a| format!("{a}&kind=volunteering"))),
+                n("households_assisted", s.households_assisted, activities.clone().map(|a| format!("{a}&kind=assistance"))),
+                fig("assistance_yuan", format!("{:.0}", s.assistance_yuan), activities.map(|a| format!("{a}&kind=assistance"))),
             ],
         },
     ]
@@ -372,10 +400,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_lists_that_take_the_scope_are_linked() {
-        assert_eq!(list_scope(Scope::Group(3), true, true, false), Some("&group=3".into()));
-        assert_eq!(list_scope(Scope::Sector(2), true, true, true), None, "no list filters by sector");
-        assert_eq!(list_scope(Scope::Studio(5), true, true, false), None);
-        assert_eq!(list_scope(Scope::Committee, false, false, false), Some(String::new()));
+    fn each_scope_becomes_the_lists_filter() {
+        assert_eq!(list_scope(Scope::Group(3), "group", true), Some("&group=3".into()));
+        assert_eq!(list_scope(Scope::Group(3), "member_group", true), Some("&member_group=3".into()));
+        assert_eq!(list_scope(Scope::Studio(5), "group", false), Some("&studio=5".into()));
+        assert_eq!(list_scope(Scope::Place(7), "group", false), Some("&place=7".into()));
+        assert_eq!(list_scope(Scope::Sector(2), "group", true), Some("&sector=2".into()));
+        assert_eq!(list_scope(Scope::Sector(2), "group", false), None, "nothing comes through a sector");
+        assert_eq!(list_scope(Scope::Committee, "group", false), Some(String::new()));
     }
 }
