@@ -173,6 +173,28 @@ async fn a_ledger_scores_as_counted_by_hand_and_follows_its_sources() {
         assert!((sum - l["raw"].as_f64().unwrap()).abs() < 1e-9, "a line's raw points are its records': {l}");
     }
 
+    // A proposal that is not filed after all leaves the ledger of every signer.
+    let filed = top["lines"].as_array().unwrap().iter().find(|l| l["kind"] == "proposal_filed").expect("the top member filed a proposal");
+    let pid = filed["records"][0]["record"]["source_id"].as_i64().unwrap();
+    let top_id = year["members"][0]["member_id"].as_i64().unwrap();
+    let live = |f: &Value| f["records"].as_array().unwrap().iter().filter(|r| r["record"]["source_type"] == "proposal" && r["record"]["source_id"] == pid).count();
+    let cid2 = committee(&app).await;
+    let rules = xieshang::evaluation::store::rules_for(&app.state.db, cid2, 2022).await.unwrap().0;
+    let as_of = NaiveDate::from_ymd_opt(2022, 12, 31).unwrap();
+    let before = xieshang::evaluation::evaluate::compute(&app.state.db, cid2, &rules, as_of, &[top_id]).await.unwrap().remove(0);
+    let before_n = before.records.iter().filter(|e| e.record.source_type == "proposal" && e.record.source_id == pid).count();
+    assert!(before_n >= 1 && live(&top) == before_n);
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+    xieshang::proposals::store::proposal::Entity::update_many()
+        .col_expr(xieshang::proposals::store::proposal::Column::State, Expr::value("not_filed"))
+        .filter(xieshang::proposals::store::proposal::Column::Id.eq(pid))
+        .exec(&app.state.db)
+        .await
+        .unwrap();
+    let after = xieshang::evaluation::evaluate::compute(&app.state.db, cid2, &rules, as_of, &[top_id]).await.unwrap().remove(0);
+    assert_eq!(after.records.iter().filter(|e| e.record.source_type == "proposal" && e.record.source_id == pid).count(), 0, "the record follows its proposal");
+    assert!(after.score.total <= before.score.total);
+
     // A manual record taken back is gone from the ledger; both moves are in the audit log.
     let id = line(&file, "speech")["records"][0]["record"]["source_id"].as_i64().unwrap();
     let res = staff.post_form(&format!("/evaluation/records/{id}/delete"), &[("year", "2022")]).await;
