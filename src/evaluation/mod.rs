@@ -84,6 +84,7 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("eval.credit.combined", "综合采用折算", "Combined share"),
     ("eval.minimums", "基本履职要求", "Minimum duties"),
     ("eval.met", "已达到", "Met"),
+    ("eval.failing", "未达标（等次最低或未达基本要求）", "Falling short (lowest band or a minimum not met)"),
     ("eval.not_met", "未达到", "Not met"),
     ("eval.unscored", "未计分的记录", "Records not scored"),
     ("eval.activity", "履职活跃情况", "Activity"),
