@@ -24,6 +24,7 @@ mod proposal_pages;
 mod proposals;
 mod research_reports;
 mod stats;
+mod stats_drilldown;
 mod stats_fixtures;
 mod studios;
 mod visits;
