@@ -75,7 +75,7 @@ pub struct Month {
 }
 
 /// `CASE WHEN col < b1 THEN 0 WHEN col < b2 THEN 1 … ELSE n-1 END` over the months' starts.
-fn bucket(col: &str, starts: &[Value], values: &mut Vec<Value>) -> String {
+fn bucket_of(col: &str, starts: &[Value], values: &mut Vec<Value>) -> String {
     if starts.len() < 2 {
         // One month: CASE needs a WHEN.
         return "CAST(0 AS BIGINT)".into();
@@ -114,7 +114,7 @@ pub async fn monthly(db: &impl ConnectionTrait, committee_id: i64, from: NaiveDa
 
     // Visits: people visited.
     let mut v = Vec::new();
-    let b = bucket("v.on_date", &days, &mut v);
+    let b = bucket_of("v.on_date", &days, &mut v);
     let mut sql = format!("SELECT {b} AS b, CAST(SUM(v.people) AS BIGINT) AS n FROM visits v WHERE v.committee_id IN {c} AND v.on_date >= ? AND v.on_date <= ?");
     period(&mut v);
     if let Some(m) = &r.members {
@@ -129,7 +129,7 @@ pub async fn monthly(db: &impl ConnectionTrait, committee_id: i64, from: NaiveDa
 
     // Proposals received (sent in: not drafts, not collecting signatures).
     let mut v = Vec::new();
-    let b = bucket("p.submitted_at", &instants, &mut v);
+    let b = bucket_of("p.submitted_at", &instants, &mut v);
     let mut sql = format!(
         "SELECT {b} AS b, CAST(COUNT(*) AS BIGINT) AS n FROM proposals p WHERE p.committee_id IN {c} AND p.submitted_at >= ? AND p.submitted_at < ? AND p.state NOT IN ('draft', 'collecting_signatures')"
     );
@@ -145,7 +145,7 @@ pub async fn monthly(db: &impl ConnectionTrait, committee_id: i64, from: NaiveDa
     // Receptions: citizens received (none for a sector: receptions have no sector).
     if !matches!(scope, Scope::Sector(_)) {
         let mut v = Vec::new();
-        let b = bucket("r.held_on", &days, &mut v);
+        let b = bucket_of("r.held_on", &days, &mut v);
         let mut sql = format!("SELECT {b} AS b, CAST(SUM(r.citizens_received) AS BIGINT) AS n FROM receptions r WHERE r.committee_id IN {c} AND r.held_on >= ? AND r.held_on <= ?");
         period(&mut v);
         match (&r.studios, &r.places) {
@@ -160,7 +160,7 @@ pub async fn monthly(db: &impl ConnectionTrait, committee_id: i64, from: NaiveDa
 
     // Activities.
     let mut v = Vec::new();
-    let b = bucket("a.on_date", &days, &mut v);
+    let b = bucket_of("a.on_date", &days, &mut v);
     let mut sql = format!("SELECT {b} AS b, CAST(COUNT(*) AS BIGINT) AS n FROM activities a WHERE a.committee_id IN {c} AND a.on_date >= ? AND a.on_date <= ?");
     period(&mut v);
     if let Some(m) = &r.members {
