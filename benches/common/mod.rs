@@ -1,6 +1,10 @@
 //! What the benchmarks share: requests through the full router as a browser (session cookie),
 //! an API client (bearer token) or the public, their timing, and SQLite query plans.
 #![allow(dead_code)]
+pub mod province;
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::Router;
@@ -9,6 +13,10 @@ use axum::http::{Request, header};
 use http_body_util::BodyExt;
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 use tower::ServiceExt;
+use xieshang::app::config::Config;
+use xieshang::app::{self, AppState, auth};
+use xieshang::org::model::{Password, Role, Username};
+use xieshang::org::store::{self as org, NewUser};
 
 pub const PASSWORD: &str = "Bench-Password-1";
 pub const HOST: &str = "xieshang.bench";
@@ -19,26 +27,31 @@ pub enum Auth<'a> {
     Bearer(&'a str),
 }
 
-pub fn request(path: &str, auth: &Auth) -> Request<Body> {
-    let r = Request::get(path).header(header::HOST, HOST);
-    let r = match auth {
+fn authed(r: axum::http::request::Builder, auth: &Auth) -> axum::http::request::Builder {
+    match auth {
         Auth::None => r,
         Auth::Cookie(t) => r.header(header::COOKIE, format!("xs_session={t}")),
         Auth::Bearer(t) => r.header(header::AUTHORIZATION, format!("Bearer {t}")),
-    };
-    r.body(Body::empty()).unwrap()
+    }
+}
+
+pub fn request(path: &str, auth: &Auth) -> Request<Body> {
+    authed(Request::get(path).header(header::HOST, HOST), auth).body(Body::empty()).unwrap()
+}
+
+/// A form posted from a page of the site, as a browser sends it.
+pub fn form_request(path: &str, body: String, auth: &Auth) -> Request<Body> {
+    let r = Request::post(path)
+        .header(header::HOST, HOST)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header("sec-fetch-site", "same-origin");
+    authed(r, auth).body(Body::from(body)).unwrap()
 }
 
 /// A browser session for `username`, through the login form.
 pub async fn login(router: &Router, username: &str) -> String {
     let body = format!("username={username}&password={PASSWORD}&next=%2F");
-    let req = Request::post("/login")
-        .header(header::HOST, HOST)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header("sec-fetch-site", "same-origin")
-        .body(Body::from(body))
-        .unwrap();
-    let res = router.clone().oneshot(req).await.unwrap();
+    let res = router.clone().oneshot(form_request("/login", body, &Auth::None)).await.unwrap();
     assert_eq!(res.status(), 303, "login of {username}");
     let cookie = res.headers().get_all(header::SET_COOKIE).iter().filter_map(|v| v.to_str().ok()).find(|v| v.starts_with("xs_session=")).expect("session cookie");
     cookie["xs_session=".len()..].split(';').next().unwrap().to_string()
@@ -85,4 +98,56 @@ pub async fn plan(db: &DatabaseConnection, st: &Statement) -> String {
     let explain = Statement::from_sql_and_values(db.get_database_backend(), format!("EXPLAIN QUERY PLAN {}", st.sql), values);
     let rows = db.query_all_raw(explain).await.unwrap();
     rows.iter().map(|r| r.try_get::<String>("", "detail").unwrap()).collect::<Vec<_>>().join(" | ")
+}
+
+/// Every statement the database ran while recording (while the log holds a list), with its time.
+pub type Log = Arc<Mutex<Option<Vec<(Duration, Statement)>>>>;
+
+/// The app on a fresh SQLite file in a temporary folder of its own (or the folder
+/// `XS_BENCH_DIR` names, kept), migrated, with a log of the statements it runs.
+pub async fn bench_state(name: &str) -> (AppState, PathBuf, Log) {
+    let dir = std::env::var_os("XS_BENCH_DIR").map(PathBuf::from).unwrap_or_else(|| std::env::temp_dir().join(format!("xieshang-bench-{name}-{}", std::process::id())));
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = Config { database_url: format!("sqlite://{}/bench.db?mode=rwc", dir.display()), ..Config::default() };
+    let mut state = app::prepare(config).await.unwrap();
+    let log: Log = Arc::new(Mutex::new(None));
+    let recorder = log.clone();
+    state.db.set_metric_callback(move |info| {
+        if let Some(v) = recorder.lock().unwrap().as_mut() {
+            v.push((info.elapsed, info.statement.clone()));
+        }
+    });
+    (state, dir, log)
+}
+
+/// Removes the benchmark's folder unless `XS_BENCH_KEEP` or `XS_BENCH_DIR` is set.
+pub fn finish(dir: &std::path::Path) {
+    if std::env::var_os("XS_BENCH_KEEP").is_some() || std::env::var_os("XS_BENCH_DIR").is_some() {
+        println!("database kept at {}/bench.db", dir.display());
+    } else {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
+
+/// "table N, table N …" for the tables named.
+pub async fn count_rows(db: &DatabaseConnection, tables: &[&str]) -> String {
+    let mut out = Vec::new();
+    for t in tables {
+        let row = db.query_one_raw(Statement::from_string(db.get_database_backend(), format!("SELECT COUNT(*) AS n FROM {t}"))).await.unwrap().unwrap();
+        out.push(format!("{t} {}", row.try_get::<i64>("", "n").unwrap()));
+    }
+    out.join(", ")
+}
+
+/// Staff accounts (name, committee id) with the password `PASSWORD`, each with a browser
+/// session and an API token.
+pub async fn staff_sessions(db: &DatabaseConnection, router: &Router, staff: &[(&str, i64)]) -> Vec<(String, String)> {
+    let hash = auth::hash_password(&Password::parse("password", PASSWORD).unwrap());
+    let mut sessions = Vec::new();
+    for (name, committee_id) in staff {
+        let u = NewUser { committee_id: *committee_id, username: Username::parse(name).unwrap(), display_name: name.to_string(), password_hash: hash.clone(), role: Role::Staff, unit_id: None };
+        org::insert_user(db, u).await.unwrap();
+        sessions.push((login(router, name).await, api_token(router, name).await));
+    }
+    sessions
 }

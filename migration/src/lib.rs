@@ -19,6 +19,7 @@ mod m20261127_000014_consultations;
 mod m20261127_000015_opinion_reports;
 mod m20261127_000016_evaluation;
 mod m20261127_000017_stats_indexes;
+mod m20261127_000018_evaluation_indexes;
 mod util;
 
 pub struct Migrator;
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000015_opinion_reports::Migration),
             Box::new(m20261127_000016_evaluation::Migration),
             Box::new(m20261127_000017_stats_indexes::Migration),
+            Box::new(m20261127_000018_evaluation_indexes::Migration),
         ]
     }
 }

@@ -23,7 +23,7 @@ use crate::evaluation::forms::{ActionForm, ManualForm, form_rows, parse_rules};
 use crate::evaluation::ledger::Entry;
 use crate::evaluation::model::{self, ConsequenceKind, YearState, as_of, called_for};
 use crate::evaluation::rules::{Credit, Item, Rulebook};
-use crate::evaluation::store::{self, MemberResult};
+use crate::evaluation::store::{self, MemberResult, Standing};
 use crate::org::members::{self, Member};
 use crate::org::structure::{self, with_below};
 use crate::org::values::Position;
@@ -54,15 +54,22 @@ pub async fn year_or_default(state: &AppState, committee_id: i64, asked: &str) -
 
 /// The year's view for the whole committee (or one member).
 pub async fn year_view(state: &AppState, committee_id: i64, year: i32, member: Option<i64>) -> AppResult<YearView> {
+    Ok(view_of(state, committee_id, year, member, false).await?.0)
+}
+
+/// The year's view with each member's standing. With `brief`, a kept year's results are read
+/// as standings only (the view's `results` stay empty): what the ranking shows.
+async fn view_of(state: &AppState, committee_id: i64, year: i32, member: Option<i64>, brief: bool) -> AppResult<(YearView, Vec<Standing>)> {
     let kept = store::evaluation_of(&state.db, committee_id, year).await?;
     let st = store::state_of(&kept);
     if let Some(e) = kept {
         let rules: Rulebook = serde_json::from_str(&e.rules).map_err(|e| AppError::Internal(e.into()))?;
-        let results = match member {
-            Some(m) => store::result_of(&state.db, committee_id, year, m).await?.into_iter().collect(),
-            None => store::results(&state.db, committee_id, year).await?,
+        let (results, standings) = match member {
+            Some(m) => with_standings(store::result_of(&state.db, committee_id, year, m).await?.into_iter().collect()),
+            None if brief => (Vec::new(), store::standings(&state.db, committee_id, year).await?),
+            None => with_standings(store::results(&state.db, committee_id, year).await?),
         };
-        return Ok(YearView {
+        let view = YearView {
             year,
             state: st,
             rules,
@@ -70,7 +77,8 @@ pub async fn year_view(state: &AppState, committee_id: i64, year: i32, member: O
             evaluated_at: Some(local_time(&e.evaluated_at)),
             frozen_at: e.frozen_at.as_ref().map(local_time),
             results,
-        });
+        };
+        return Ok((view, standings));
     }
     let (rules, _) = store::rules_for(&state.db, committee_id, year).await?;
     let day = as_of(year, today());
@@ -80,7 +88,13 @@ pub async fn year_view(state: &AppState, committee_id: i64, year: i32, member: O
     };
     let mut results = compute(&state.db, committee_id, &rules, day, &ids).await?;
     results.sort_by(|a, b| b.score.total.total_cmp(&a.score.total).then(a.member_id.cmp(&b.member_id)));
-    Ok(YearView { year, state: st, rules, as_of: day, evaluated_at: None, frozen_at: None, results })
+    let (results, standings) = with_standings(results);
+    Ok((YearView { year, state: st, rules, as_of: day, evaluated_at: None, frozen_at: None, results }, standings))
+}
+
+fn with_standings(results: Vec<MemberResult>) -> (Vec<MemberResult>, Vec<Standing>) {
+    let standings = results.iter().map(Standing::from).collect();
+    (results, standings)
 }
 
 /// The ranking's filters as sent.
@@ -126,11 +140,17 @@ pub struct RankRow {
     pub called_for: Vec<String>,
 }
 
-/// The ranking under the filters, best first, with the filters' errors.
+/// The ranking under the filters, best first, with the filters' errors; the view holds the
+/// ranked members' whole results.
 pub async fn ranking(state: &AppState, actor: &Actor, lang: Lang, q: &RankingQuery) -> AppResult<(YearView, Vec<RankRow>, Vec<FieldError>)> {
+    ranking_of(state, actor, lang, q, false).await
+}
+
+/// The ranking; with `brief`, a kept year's view holds no results (the ranking needs none).
+async fn ranking_of(state: &AppState, actor: &Actor, lang: Lang, q: &RankingQuery, brief: bool) -> AppResult<(YearView, Vec<RankRow>, Vec<FieldError>)> {
     let committee_id = actor.committee_id;
     let year = year_or_default(state, committee_id, &q.year).await?;
-    let mut view = year_view(state, committee_id, year, None).await?;
+    let (mut view, standings) = view_of(state, committee_id, year, None, brief).await?;
     let groups = structure::groups(&state.db, committee_id).await?;
     let sectors = structure::sectors(&state.db, committee_id).await?;
     let tree: Vec<(i64, Option<i64>)> = groups.iter().map(|g| (g.id, g.parent_id)).collect();
@@ -140,14 +160,14 @@ pub async fn ranking(state: &AppState, actor: &Actor, lang: Lang, q: &RankingQue
     let group = l.id("group", &q.group, Some(&tree)).map(|g| with_below(g, &tree));
     let position = l.code("position", &q.position, Position::from_code);
     let band = Some(q.band.trim()).filter(|b| !b.is_empty());
-    let ids: Vec<i64> = view.results.iter().map(|r| r.member_id).collect();
+    let ids: Vec<i64> = standings.iter().map(|r| r.member_id).collect();
     let people: HashMap<i64, Member> = members_by_id(&state.db, committee_id, &ids).await?.into_iter().map(|m| (m.id, m)).collect();
     let member_groups = members::groups_of(&state.db, &ids).await?;
     let group_name: HashMap<i64, &str> = groups.iter().map(|g| (g.id, g.name.as_str())).collect();
     let sector_name: HashMap<i64, &str> = sectors.iter().map(|s| (s.id, s.name.as_str())).collect();
     let failed_before = store::failed_in(&state.db, committee_id, year - 1).await?;
     let mut rows = Vec::new();
-    for r in &view.results {
+    for r in &standings {
         let Some(m) = people.get(&r.member_id) else { continue };
         let mine = member_groups.get(&m.id).cloned().unwrap_or_default();
         if sector.is_some_and(|s| m.sector_id != s)
@@ -162,7 +182,8 @@ pub async fn ranking(state: &AppState, actor: &Actor, lang: Lang, q: &RankingQue
     for (i, row) in rows.iter_mut().enumerate() {
         row.rank = i + 1;
     }
-    view.results.retain(|r| rows.iter().any(|x| x.member_id == r.member_id));
+    let shown: HashSet<i64> = rows.iter().map(|x| x.member_id).collect();
+    view.results.retain(|r| shown.contains(&r.member_id));
     Ok((view, rows, l.0))
 }
 
@@ -170,7 +191,7 @@ pub async fn ranking(state: &AppState, actor: &Actor, lang: Lang, q: &RankingQue
 fn rank_row(
     lang: Lang,
     rules: &Rulebook,
-    r: &MemberResult,
+    r: &Standing,
     m: &Member,
     groups: &[i64],
     group_name: &HashMap<i64, &str>,
@@ -190,7 +211,7 @@ fn rank_row(
         inactive: r.inactive,
         last_duty: r.last_duty.as_ref().map(|e| format!("{} {}", e.record.on, item_name(rules, &e.record.kind))).unwrap_or_default(),
         last_duty_href: r.last_duty.as_ref().and_then(Entry::href),
-        records: r.records.len(),
+        records: r.records,
         called_for: called_for(r.score.failing, failed_last_year, r.plenaries_missed).into_iter().map(|k| lang.t(&k.label_key()).to_string()).collect(),
     }
 }
@@ -230,7 +251,7 @@ pub async fn ranking_page(State(state): State<AppState>, a: Authed, Query(q): Qu
         let year = if q.year.trim().is_empty() { String::new() } else { format!("?year={}", q.year.trim()) };
         return Ok(Redirect::to(&format!("/evaluation/members/{me}{year}")).into_response());
     }
-    let (view, rows, errors) = ranking(&state, &a.actor, a.ctx.shell.lang, &q).await?;
+    let (view, rows, errors) = ranking_of(&state, &a.actor, a.ctx.shell.lang, &q, true).await?;
     let mut bands: Vec<(String, usize)> = view.rules.bands.iter().map(|b| (b.name.clone(), rows.iter().filter(|r| r.band == b.name).count())).collect();
     bands.retain(|(n, _)| !n.is_empty());
     let groups = structure::indented(structure::groups(&state.db, a.actor.committee_id).await?.into_iter().filter(|g| !g.retired).map(|g| (g.id, g.parent_id, g.name)));

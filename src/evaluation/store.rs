@@ -154,6 +154,42 @@ pub struct MemberResult {
     pub plenaries_missed: u32,
 }
 
+/// What the ranking shows of a member's result: the score without its lines, the number of
+/// records rather than the records, so a kept year's ranking need not read every file whole.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct Standing {
+    pub member_id: i64,
+    pub score: StandingScore,
+    /// The year's records, counted.
+    #[serde(skip)]
+    pub records: usize,
+    pub last_duty: Option<Entry>,
+    pub inactive: bool,
+    pub plenaries_missed: u32,
+}
+
+/// A score's total, band and minimums (its lines left out).
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct StandingScore {
+    pub total: f64,
+    pub minimums: Vec<(String, u32, u32, bool)>,
+    pub band: Option<String>,
+    pub failing: bool,
+}
+
+impl From<&MemberResult> for Standing {
+    fn from(r: &MemberResult) -> Self {
+        Standing {
+            member_id: r.member_id,
+            score: StandingScore { total: r.score.total, minimums: r.score.minimums.clone(), band: r.score.band.clone(), failing: r.score.failing },
+            records: r.records.len(),
+            last_duty: r.last_duty.clone(),
+            inactive: r.inactive,
+            plenaries_missed: r.plenaries_missed,
+        }
+    }
+}
+
 /// The year's rules: as saved, else a copy of the latest earlier year's, else the default.
 pub async fn rules_for(db: &impl ConnectionTrait, committee_id: i64, year: i32) -> Result<(Rulebook, bool), DbErr> {
     let rows = rules_row::Entity::find()
@@ -272,16 +308,26 @@ pub async fn freeze(db: &impl TransactionTrait, committee_id: i64, year: i32, wh
     txn.commit().await
 }
 
-/// The year's kept results, best first.
-pub async fn results(db: &impl ConnectionTrait, committee_id: i64, year: i32) -> Result<Vec<MemberResult>, DbErr> {
-    let rows = score::Entity::find()
+/// The year's kept scores, best first.
+async fn kept(db: &impl ConnectionTrait, committee_id: i64, year: i32) -> Result<Vec<score::Model>, DbErr> {
+    score::Entity::find()
         .filter(score::Column::CommitteeId.eq(committee_id))
         .filter(score::Column::Year.eq(year))
         .order_by_desc(score::Column::Total)
         .order_by_asc(score::Column::MemberId)
         .all(db)
-        .await?;
-    Ok(rows.into_iter().filter_map(|r| serde_json::from_str(&r.detail).ok()).collect())
+        .await
+}
+
+/// The year's kept results, best first.
+pub async fn results(db: &impl ConnectionTrait, committee_id: i64, year: i32) -> Result<Vec<MemberResult>, DbErr> {
+    Ok(kept(db, committee_id, year).await?.into_iter().filter_map(|r| serde_json::from_str(&r.detail).ok()).collect())
+}
+
+/// The year's kept standings, best first (the files' lines and records are skipped, not built).
+pub async fn standings(db: &impl ConnectionTrait, committee_id: i64, year: i32) -> Result<Vec<Standing>, DbErr> {
+    let rows = kept(db, committee_id, year).await?;
+    Ok(rows.into_iter().filter_map(|r| serde_json::from_str(&r.detail).ok().map(|s| Standing { records: r.records as usize, ..s })).collect())
 }
 
 /// One member's kept result of the year.

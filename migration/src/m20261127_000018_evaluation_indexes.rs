@@ -1,0 +1,37 @@
+//! Indexes the duty ledger reads at province scale. A year's evaluation reads every record of a
+//! committee over two years, source by source: the proposals filed in the span (by the day
+//! filed, not the state: otherwise every numbered proposal of every year is read), the leaders'
+//! instructions on research reports in the span (by kind and day), the visits of the span with
+//! whom they visited (covering: the visit rows are scattered among the whole province's), and
+//! each activity's settled roll (covering: attendance and member without the row).
+use sea_orm_migration::prelude::*;
+
+use crate::util::index;
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+/// (name, table, columns).
+const INDEXES: [(&str, &str, &[&str]); 4] = [
+    ("ix_proposals_filed", "proposals", &["committee_id", "filed_at", "state"]),
+    ("ix_research_report_outcomes_dated", "research_report_outcomes", &["kind", "on_date", "report_id"]),
+    ("ix_visits_ledger", "visits", &["committee_id", "on_date", "id", "names"]),
+    ("ix_activity_participants_roll", "activity_participants", &["activity_id", "attendance", "member_id"]),
+];
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        for (name, table, cols) in INDEXES {
+            index(m, name, Alias::new(table), cols, false).await?;
+        }
+        Ok(())
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        for (name, table, _) in INDEXES {
+            m.drop_index(Index::drop().name(name).table(Alias::new(table)).to_owned()).await?;
+        }
+        Ok(())
+    }
+}
