@@ -20,6 +20,7 @@ mod m20261127_000015_opinion_reports;
 mod m20261127_000016_evaluation;
 mod m20261127_000017_stats_indexes;
 mod m20261127_000018_evaluation_indexes;
+mod m20261127_000019_evaluation_standing;
 mod util;
 
 pub struct Migrator;
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000016_evaluation::Migration),
             Box::new(m20261127_000017_stats_indexes::Migration),
             Box::new(m20261127_000018_evaluation_indexes::Migration),
+            Box::new(m20261127_000019_evaluation_standing::Migration),
         ]
     }
 }

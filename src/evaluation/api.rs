@@ -14,7 +14,7 @@ use crate::app::error::{AppError, AppResult};
 use crate::app::i18n::Lang;
 use crate::evaluation::ledger::Entry;
 use crate::evaluation::model::YearState;
-use crate::evaluation::pages::{RankRow, RankingQuery, member_result, ranking};
+use crate::evaluation::pages::{RankRow, RankingQuery, member_result, ranking_of};
 
 #[derive(Serialize, ToSchema)]
 pub struct RankingResponse {
@@ -33,7 +33,7 @@ pub struct RankingResponse {
     responses((status = 200, body = RankingResponse), (status = 401), (status = 403), (status = 422)))]
 async fn evaluation(State(state): State<AppState>, ApiUser(a, _): ApiUser, Query(q): Query<RankingQuery>) -> AppResult<Json<RankingResponse>> {
     authorize(&a, Action::ViewEvaluation, &Target::own(&a))?;
-    let (view, members, errors) = ranking(&state, &a, Lang::Zh, &q).await?;
+    let (view, members, errors) = ranking_of(&state, &a, Lang::Zh, &q, true).await?;
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDate};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::evaluation::ledger::{self, Entry, Span};
 use crate::evaluation::rules::Rulebook;
@@ -25,13 +25,27 @@ pub async fn members_in_office(db: &impl ConnectionTrait, committee_id: i64, as_
         .await
 }
 
-/// The committee's members with these ids (in chunks: statements cap their parameters).
-pub async fn members_by_id(db: &impl ConnectionTrait, committee_id: i64, ids: &[i64]) -> Result<Vec<Member>, DbErr> {
-    let mut out = Vec::new();
-    for chunk in ids.chunks(5_000) {
-        out.extend(member::Entity::find().filter(member::Column::CommitteeId.eq(committee_id)).filter(member::Column::Id.is_in(chunk.to_vec())).all(db).await?);
-    }
-    Ok(out)
+/// What the ranking shows of a member besides its standing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ranked {
+    pub id: i64,
+    pub name: String,
+    pub sector_id: i64,
+    pub position: String,
+}
+
+/// The committee's members among `ids`, four columns each: the ranking of a county's 400
+/// members reads no more of them.
+pub async fn ranked_members(db: &impl ConnectionTrait, committee_id: i64, ids: &[i64]) -> Result<Vec<Ranked>, DbErr> {
+    let wanted: std::collections::HashSet<i64> = ids.iter().copied().collect();
+    let rows: Vec<(i64, String, i64, String)> = member::Entity::find()
+        .select_only()
+        .columns([member::Column::Id, member::Column::Name, member::Column::SectorId, member::Column::Position])
+        .filter(member::Column::CommitteeId.eq(committee_id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().filter(|r| wanted.contains(&r.0)).map(|(id, name, sector_id, position)| Ranked { id, name, sector_id, position }).collect())
 }
 
 /// Scores `members` of the committee in `rules.year`, judging inactivity on `as_of`.

@@ -18,7 +18,7 @@ use crate::app::error::{AppError, AppResult, FieldError};
 use crate::app::forms::{FormErrors, Lenient};
 use crate::app::i18n::Lang;
 use crate::app::shell::{Authed, Shell, html, local_time, redirect_with_flash, today};
-use crate::evaluation::evaluate::{compute, members_by_id, members_in_office};
+use crate::evaluation::evaluate::{Ranked, compute, members_in_office, ranked_members};
 use crate::evaluation::forms::{ActionForm, ManualForm, form_rows, parse_rules};
 use crate::evaluation::ledger::Entry;
 use crate::evaluation::model::{self, ConsequenceKind, YearState, as_of, called_for};
@@ -147,7 +147,7 @@ pub async fn ranking(state: &AppState, actor: &Actor, lang: Lang, q: &RankingQue
 }
 
 /// The ranking; with `brief`, a kept year's view holds no results (the ranking needs none).
-async fn ranking_of(state: &AppState, actor: &Actor, lang: Lang, q: &RankingQuery, brief: bool) -> AppResult<(YearView, Vec<RankRow>, Vec<FieldError>)> {
+pub(crate) async fn ranking_of(state: &AppState, actor: &Actor, lang: Lang, q: &RankingQuery, brief: bool) -> AppResult<(YearView, Vec<RankRow>, Vec<FieldError>)> {
     let committee_id = actor.committee_id;
     let year = year_or_default(state, committee_id, &q.year).await?;
     let (mut view, standings) = view_of(state, committee_id, year, None, brief).await?;
@@ -161,7 +161,7 @@ async fn ranking_of(state: &AppState, actor: &Actor, lang: Lang, q: &RankingQuer
     let position = l.code("position", &q.position, Position::from_code);
     let band = Some(q.band.trim()).filter(|b| !b.is_empty());
     let ids: Vec<i64> = standings.iter().map(|r| r.member_id).collect();
-    let people: HashMap<i64, Member> = members_by_id(&state.db, committee_id, &ids).await?.into_iter().map(|m| (m.id, m)).collect();
+    let people: HashMap<i64, Ranked> = ranked_members(&state.db, committee_id, &ids).await?.into_iter().map(|m| (m.id, m)).collect();
     let member_groups = members::groups_of(&state.db, &ids).await?;
     let group_name: HashMap<i64, &str> = groups.iter().map(|g| (g.id, g.name.as_str())).collect();
     let sector_name: HashMap<i64, &str> = sectors.iter().map(|s| (s.id, s.name.as_str())).collect();
@@ -192,7 +192,7 @@ fn rank_row(
     lang: Lang,
     rules: &Rulebook,
     r: &Standing,
-    m: &Member,
+    m: &Ranked,
     groups: &[i64],
     group_name: &HashMap<i64, &str>,
     sector_name: &HashMap<i64, &str>,

@@ -2,7 +2,7 @@
 //! member's score and its lines with their records, under a copy of the rules used) and the
 //! consequence actions. Every change is written with its audit entry in one transaction.
 use chrono::{NaiveDate, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Set, TransactionSession, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionSession, TransactionTrait};
 use serde::{Deserialize, Serialize};
 
 use crate::app::audit::{self, Who};
@@ -102,6 +102,9 @@ pub mod score {
         pub last_record_on: Option<Date>,
         /// The member's `Result` as JSON: the frozen file.
         pub detail: String,
+        /// The member's [`super::Standing`] as JSON: what the ranking reads (NULL in rows kept
+        /// before the column existed).
+        pub standing: Option<String>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -156,7 +159,7 @@ pub struct MemberResult {
 
 /// What the ranking shows of a member's result: the score without its lines, the number of
 /// records rather than the records, so a kept year's ranking need not read every file whole.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Standing {
     pub member_id: i64,
     pub score: StandingScore,
@@ -169,7 +172,7 @@ pub struct Standing {
 }
 
 /// A score's total, band and minimums (its lines left out).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct StandingScore {
     pub total: f64,
     pub minimums: Vec<(String, u32, u32, bool)>,
@@ -282,6 +285,7 @@ pub async fn save_evaluation(
             records: Set(r.records.len() as i32),
             last_record_on: Set(r.last_duty.as_ref().map(|e| e.record.on)),
             detail: Set(serde_json::to_string(r).expect("results serialise")),
+            standing: Set(Some(serde_json::to_string(&Standing::from(r)).expect("standings serialise"))),
         })
         .collect();
     // Bounded batches: SQLite and PostgreSQL both cap the parameters of one statement.
@@ -324,10 +328,28 @@ pub async fn results(db: &impl ConnectionTrait, committee_id: i64, year: i32) ->
     Ok(kept(db, committee_id, year).await?.into_iter().filter_map(|r| serde_json::from_str(&r.detail).ok()).collect())
 }
 
-/// The year's kept standings, best first (the files' lines and records are skipped, not built).
+/// The year's kept standings, best first, from their own column (the files' lines and records
+/// are not read); a row kept before that column existed is read from its file.
 pub async fn standings(db: &impl ConnectionTrait, committee_id: i64, year: i32) -> Result<Vec<Standing>, DbErr> {
-    let rows = kept(db, committee_id, year).await?;
-    Ok(rows.into_iter().filter_map(|r| serde_json::from_str(&r.detail).ok().map(|s| Standing { records: r.records as usize, ..s })).collect())
+    let rows: Vec<(i64, i32, Option<String>)> = score::Entity::find()
+        .select_only()
+        .columns([score::Column::MemberId, score::Column::Records, score::Column::Standing])
+        .filter(score::Column::CommitteeId.eq(committee_id))
+        .filter(score::Column::Year.eq(year))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut out: Vec<Standing> = Vec::with_capacity(rows.len());
+    for (member_id, records, standing) in rows {
+        let s = match standing {
+            Some(json) => serde_json::from_str::<Standing>(&json).ok(),
+            None => result_of(db, committee_id, year, member_id).await?.as_ref().map(Standing::from),
+        };
+        out.extend(s.map(|s| Standing { records: records as usize, ..s }));
+    }
+    // Sorted here: a few hundred rows, and the index then needs no order of its own.
+    out.sort_by(|a, b| b.score.total.total_cmp(&a.score.total).then(a.member_id.cmp(&b.member_id)));
+    Ok(out)
 }
 
 /// One member's kept result of the year.
@@ -338,13 +360,16 @@ pub async fn result_of(db: &impl ConnectionTrait, committee_id: i64, year: i32, 
 
 /// Members who failed `year` (kept results only).
 pub async fn failed_in(db: &impl ConnectionTrait, committee_id: i64, year: i32) -> Result<std::collections::HashSet<i64>, DbErr> {
-    let rows = score::Entity::find()
+    let ids: Vec<i64> = score::Entity::find()
+        .select_only()
+        .column(score::Column::MemberId)
         .filter(score::Column::CommitteeId.eq(committee_id))
         .filter(score::Column::Year.eq(year))
         .filter(score::Column::Failing.eq(true))
+        .into_tuple()
         .all(db)
         .await?;
-    Ok(rows.into_iter().map(|r| r.member_id).collect())
+    Ok(ids.into_iter().collect())
 }
 
 /// A manual record as checked by the form.

@@ -120,6 +120,17 @@ async fn the_demo_ranking_looks_real() {
     assert_eq!(filtered[0]["rank"], 1, "ranks within the filter");
     let bad = app.client().get_bearer("/api/v1/evaluation?year=2022&sector=999999", &app.token("staff").await).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "a sector of nobody is named");
+
+    // The ranking reads each member's standing from its own column, the same as its file says;
+    // a row kept before that column existed (NULL) is read from its file, to the same answer.
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+    use xieshang::evaluation::store::{self, Standing, score};
+    let from_files: Vec<Standing> = store::results(&app.state.db, cid, 2022).await.unwrap().iter().map(Standing::from).collect();
+    assert_eq!(from_files.len(), 181);
+    assert_eq!(store::standings(&app.state.db, cid, 2022).await.unwrap(), from_files);
+    score::Entity::update_many().col_expr(score::Column::Standing, Expr::value(Option::<String>::None)).filter(score::Column::CommitteeId.eq(cid)).exec(&app.state.db).await.unwrap();
+    assert_eq!(store::standings(&app.state.db, cid, 2022).await.unwrap(), from_files);
+    assert_eq!(api(&app, "staff", "/api/v1/evaluation?year=2022").await, r, "the same ranking from the files");
 }
 
 #[tokio::test]
