@@ -1,11 +1,12 @@
 //! The append-only audit log: logins, logouts, failures, lockouts and every data change.
 //! This module only inserts and reads; the database refuses UPDATE and DELETE on the table.
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{NaiveDate, Utc};
 use sea_orm::sea_query::ExprTrait;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 
 use crate::app::auth::Actor;
 use crate::app::pagination::PageRequest;
+use crate::app::shell::day_start;
 
 pub mod entry {
     use sea_orm::entity::prelude::*;
@@ -141,7 +142,3 @@ pub async fn object_types(db: &impl ConnectionTrait, committee_id: i64) -> Resul
         .await
 }
 
-fn day_start(d: NaiveDate) -> DateTime<Utc> {
-    // Days are China Standard Time (UTC+8), the committees' local time.
-    d.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc() - chrono::Duration::hours(8)
-}

@@ -165,6 +165,12 @@ pub fn local_date(t: &DateTime<Utc>) -> chrono::NaiveDate {
     (*t + chrono::Duration::hours(8)).date_naive()
 }
 
+/// The first instant of a China Standard Time date: where a day of the committees' local time
+/// begins for timestamps (a period's `from..=to` is `day_start(from)..day_start(to + 1)`).
+pub fn day_start(d: chrono::NaiveDate) -> DateTime<Utc> {
+    d.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc() - chrono::Duration::hours(8)
+}
+
 /// Today in China Standard Time.
 pub fn today() -> chrono::NaiveDate {
     local_date(&Utc::now())

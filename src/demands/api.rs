@@ -101,7 +101,7 @@ impl DemandQuery {
             v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(|s| (field, s))
         }
         let id = |field: &'static str, v: &Option<String>| code(field, v).map(|(f, s)| s.parse::<i64>().map_err(|_| FieldError::new(f, "err.choice"))).transpose();
-        let start = crate::demands::store::day_start;
+        let start = crate::app::shell::day_start;
         Ok(DemandFilter {
             state: code("status", &self.status).map(|(f, s)| DemandState::from_code(s).ok_or(FieldError::new(f, "err.choice"))).transpose()?,
             kind: code("kind", &self.kind).map(|(f, s)| DemandKind::from_code(s).ok_or(FieldError::new(f, "err.choice"))).transpose()?,

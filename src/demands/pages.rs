@@ -313,7 +313,7 @@ impl ListQuery {
         let (from, to) = l.period(&self.from, &self.to);
         let (places, mut errors) = ListScope::parse(&state.db, committee_id, &self.group, "", &self.place, "").await?;
         errors.extend(l.0);
-        let (start, end) = (from.map(store::day_start), to.and_then(|d| d.succ_opt()).map(store::day_start));
+        let (start, end) = (from.map(crate::app::shell::day_start), to.and_then(|d| d.succ_opt()).map(crate::app::shell::day_start));
         let resolved = self.resolved.trim() == "1";
         let mut f = DemandFilter {
             state: DemandState::from_code(self.state.trim()),

@@ -182,11 +182,6 @@ pub struct DemandFilter {
     pub resolved_to: Option<chrono::DateTime<Utc>>,
 }
 
-/// The first instant of a China (UTC+8) date, for the instants demands are registered and
-/// resolved at.
-pub fn day_start(d: NaiveDate) -> chrono::DateTime<Utc> {
-    d.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc() - chrono::Duration::hours(8)
-}
 
 /// One page of demands, newest first.
 pub async fn list(db: &impl ConnectionTrait, committee_id: i64, f: &DemandFilter, page: PageRequest) -> Result<(Vec<Demand>, u64), DbErr> {

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::activities::model::ActivityKind;
 use crate::activities::store::{activity, participant};
-use crate::app::shell::local_date;
+use crate::app::shell::{day_start, local_date};
 use crate::consultations::store::{consultation, participant as consultation_participant};
 use crate::evaluation::rules::{Credit, Record};
 use crate::evaluation::store::manual;
@@ -140,10 +140,6 @@ pub fn activity_kind(kind: Option<ActivityKind>, attendance: &str) -> Option<&'s
     })
 }
 
-/// The first instant of a China date, for timestamps.
-fn day_start(d: NaiveDate) -> chrono::DateTime<chrono::Utc> {
-    d.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc() - Duration::hours(8)
-}
 
 /// Filed proposals (numbered: filed, handed over, answered …) for each signer, on the day
 /// filed; key and excellent proposals add their own record.

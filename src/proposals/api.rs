@@ -123,7 +123,7 @@ impl ProposalQuery {
     fn filter(&self) -> Result<ApiFilter, FieldError> {
         let text = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
         let id = |field: &'static str, v: &Option<String>| text(v).map(|s| s.parse::<i64>().map_err(|_| FieldError::new(field, "err.choice"))).transpose();
-        let start = |d: chrono::NaiveDate| d.and_hms_opt(0, 0, 0).expect("midnight").and_utc() - chrono::Duration::hours(8);
+        let start = crate::app::shell::day_start;
         Ok(ApiFilter {
             state: text(&self.status).map(|s| ProposalState::from_code(&s).ok_or(FieldError::new("status", "err.choice"))).transpose()?,
             session_id: id("session", &self.session)?,
