@@ -4,13 +4,13 @@
 //! index without visiting the rows.
 use sea_orm_migration::prelude::*;
 
-use crate::util::index;
+use crate::util::{Indexes, create_indexes, drop_indexes};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
 /// (name, table, columns).
-const INDEXES: [(&str, &str, &[&str]); 6] = [
+const INDEXES: &Indexes = &[
     ("ix_demands_created_figures", "demands", &["committee_id", "created_at", "studio_id", "place_id"]),
     ("ix_demands_resolved_figures", "demands", &["committee_id", "resolved_at", "studio_id", "place_id"]),
     ("ix_visits_figures", "visits", &["committee_id", "on_date", "kind", "people", "place_id"]),
@@ -22,16 +22,10 @@ const INDEXES: [(&str, &str, &[&str]); 6] = [
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        for (name, table, cols) in INDEXES {
-            index(m, name, Alias::new(table), cols, false).await?;
-        }
-        Ok(())
+        create_indexes(m, INDEXES).await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        for (name, table, _) in INDEXES {
-            m.drop_index(Index::drop().name(name).table(Alias::new(table)).to_owned()).await?;
-        }
-        Ok(())
+        drop_indexes(m, INDEXES).await
     }
 }

@@ -6,13 +6,13 @@
 //! each activity's settled roll (covering: attendance and member without the row).
 use sea_orm_migration::prelude::*;
 
-use crate::util::index;
+use crate::util::{Indexes, create_indexes, drop_indexes};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
 /// (name, table, columns).
-const INDEXES: [(&str, &str, &[&str]); 4] = [
+const INDEXES: &Indexes = &[
     ("ix_proposals_filed", "proposals", &["committee_id", "filed_at", "state"]),
     ("ix_research_report_outcomes_dated", "research_report_outcomes", &["kind", "on_date", "report_id"]),
     ("ix_visits_ledger", "visits", &["committee_id", "on_date", "id", "names"]),
@@ -22,16 +22,10 @@ const INDEXES: [(&str, &str, &[&str]); 4] = [
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        for (name, table, cols) in INDEXES {
-            index(m, name, Alias::new(table), cols, false).await?;
-        }
-        Ok(())
+        create_indexes(m, INDEXES).await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        for (name, table, _) in INDEXES {
-            m.drop_index(Index::drop().name(name).table(Alias::new(table)).to_owned()).await?;
-        }
-        Ok(())
+        drop_indexes(m, INDEXES).await
     }
 }
