@@ -12,7 +12,7 @@
 //!
 //! Run: `cargo bench --bench stats`. `XS_BENCH_ROUNDS` (default 20) sets the requests timed per
 //! case (3 for a case whose first request takes more than a second); `XS_BENCH_KEEP=1` keeps the
-//! database for inspection.
+//! database for inspection; `XS_BENCH_DIR=<its folder>` keeps it and runs again on it.
 use std::time::{Duration, Instant};
 
 #[path = "common/mod.rs"]
@@ -27,6 +27,7 @@ use sea_orm::{DatabaseConnection, Set};
 use xieshang::app;
 use xieshang::demands::store::demand;
 use xieshang::org::store as org;
+use xieshang::org::structure;
 
 const DEMANDS_PER: usize = 6_667;
 const PROPOSALS_PER: usize = 1_667;
@@ -75,6 +76,29 @@ fn demand_row(span: Span, com: &Com, c: usize, i: usize, rng: &mut StdRng) -> de
     }
 }
 
+/// The province of a kept database (`XS_BENCH_DIR` names one a run before seeded), read back.
+async fn kept(db: &DatabaseConnection) -> Option<Vec<Com>> {
+    let province = org::find_committee_by_code(db, "p000").await.unwrap()?;
+    let committees = org::subtree(db, province.id).await.unwrap();
+    let mut ids: Vec<i64> = committees.iter().map(|c| c.id).collect();
+    ids.sort();
+    let mut coms = Vec::new();
+    for id in ids {
+        let ids_of = |v: Vec<i64>| -> Vec<i64> {
+            let mut v = v;
+            v.sort();
+            v
+        };
+        coms.push(Com {
+            id,
+            sectors: ids_of(structure::sectors(db, id).await.unwrap().iter().map(|x| x.id).collect()),
+            places: ids_of(structure::places(db, id).await.unwrap().iter().map(|x| x.id).collect()),
+            groups: ids_of(structure::groups(db, id).await.unwrap().iter().map(|x| x.id).collect()),
+        });
+    }
+    Some(coms)
+}
+
 async fn seed(db: &DatabaseConnection, span: Span) -> Vec<Com> {
     let mut rng = StdRng::seed_from_u64(2022_0419);
     let coms = structure_of_province(db, span, &mut rng).await;
@@ -112,7 +136,10 @@ async fn main() {
     let span = Span { start, secs: (now - chrono::Duration::days(1) - start).num_seconds(), now };
 
     let started = Instant::now();
-    let coms = seed(db, span).await;
+    let coms = match kept(db).await {
+        Some(coms) => coms,
+        None => seed(db, span).await,
+    };
     let took = started.elapsed();
     let tables = ["committees", "members", "demands", "proposals", "proposal_signers", "visits", "visit_visitors", "activities", "activity_participants", "consultations", "receptions", "research_reports", "opinion_reports"];
     println!("seeded in {took:.1?}: {}", count_rows(db, &tables).await);

@@ -21,6 +21,7 @@ mod m20261127_000016_evaluation;
 mod m20261127_000017_stats_indexes;
 mod m20261127_000018_evaluation_indexes;
 mod m20261127_000019_evaluation_standing;
+mod m20261127_000020_rollup_indexes;
 mod util;
 
 pub struct Migrator;
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000017_stats_indexes::Migration),
             Box::new(m20261127_000018_evaluation_indexes::Migration),
             Box::new(m20261127_000019_evaluation_standing::Migration),
+            Box::new(m20261127_000020_rollup_indexes::Migration),
         ]
     }
 }

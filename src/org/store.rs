@@ -1,4 +1,6 @@
 //! Committees, handling units and user accounts in the database.
+use std::collections::{HashMap, HashSet};
+
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
@@ -187,15 +189,29 @@ pub async fn tree(db: &impl ConnectionTrait, id: i64) -> Result<Vec<Committee>, 
 
 /// The ids of every committee below `id` (children, their children …), for roll-ups.
 pub async fn tree_below(db: &impl ConnectionTrait, id: i64) -> Result<Vec<i64>, sea_orm::DbErr> {
-    let mut out = Vec::new();
-    let mut next = vec![id];
-    while let Some(parent) = next.pop() {
-        for c in children(db, parent).await? {
-            if c.id != id && !out.contains(&c.id) {
-                out.push(c.id);
-                next.push(c.id);
+    Ok(subtree(db, id).await?.into_iter().skip(1).map(|c| c.id).collect())
+}
+
+/// `id` and every committee below it, breadth-first with `id` first, each level by name: one
+/// read of the committees however deep the tree (a province's roll-up walks 150 of them).
+pub async fn subtree(db: &impl ConnectionTrait, id: i64) -> Result<Vec<Committee>, sea_orm::DbErr> {
+    let all = committee::Entity::find().order_by_asc(committee::Column::Name).all(db).await?;
+    let mut below: HashMap<i64, Vec<&Committee>> = HashMap::new();
+    for c in &all {
+        if let Some(p) = c.parent_id {
+            below.entry(p).or_default().push(c);
+        }
+    }
+    let mut out: Vec<Committee> = all.iter().filter(|c| c.id == id).cloned().collect();
+    let mut seen: HashSet<i64> = HashSet::from([id]);
+    let mut i = 0;
+    while i < out.len() {
+        for c in below.get(&out[i].id).into_iter().flatten() {
+            if seen.insert(c.id) {
+                out.push((*c).clone());
             }
         }
+        i += 1;
     }
     Ok(out)
 }

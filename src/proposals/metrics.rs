@@ -30,11 +30,14 @@
 //! [`compute`] applies the definitions to [`ProposalFacts`] held in memory; [`load`] has the
 //! database group the proposals by the same facts and counts them with the same rules, so it
 //! stays a handful of rows whatever the number of proposals.
-use chrono::{DateTime, Duration, NaiveDate, Utc};
-use sea_orm::sea_query::{Asterisk, Expr, ExprTrait, Order, Query};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter, QuerySelect};
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::sea_query::{Alias, Asterisk, Expr, ExprTrait, Order, Query};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr};
 use serde::Serialize;
 
+use crate::app::shell::day_start;
 use crate::proposals::model::{AnswerClass, PartState, ProposalState, Satisfaction};
 use crate::proposals::store::{part, proposal, rating, signer};
 
@@ -205,19 +208,11 @@ pub enum MetricScope {
     Members(Vec<i64>),
 }
 
-/// The first instant of a China (UTC+8) date.
-fn day_start(d: NaiveDate) -> DateTime<Utc> {
-    d.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc() - Duration::hours(8)
-}
 
 /// The proposals of the committee and scope submitted from `from` to `to` (China dates,
 /// inclusive): the cohort the figures count, and the list behind them (`ApiFilter::cohort`).
 pub(crate) fn in_period(committee_id: i64, from: NaiveDate, to: NaiveDate, scope: &MetricScope) -> Condition {
-    let end = to.succ_opt().map(day_start).unwrap_or(DateTime::<Utc>::MAX_UTC);
-    let mut c = Condition::all()
-        .add(Expr::col((proposal::Entity, proposal::Column::CommitteeId)).eq(committee_id))
-        .add(Expr::col((proposal::Entity, proposal::Column::SubmittedAt)).gte(day_start(from)))
-        .add(Expr::col((proposal::Entity, proposal::Column::SubmittedAt)).lt(end));
+    let mut c = of_committees(&[committee_id], from, to);
     if let MetricScope::Members(members) = scope {
         let signed = Query::select()
             .column(signer::Column::ProposalId)
@@ -229,22 +224,49 @@ pub(crate) fn in_period(committee_id: i64, from: NaiveDate, to: NaiveDate, scope
     c
 }
 
+/// The proposals of these committees submitted from `from` to `to` (China dates, inclusive).
+fn of_committees(committees: &[i64], from: NaiveDate, to: NaiveDate) -> Condition {
+    let end = to.succ_opt().map(day_start).unwrap_or(DateTime::<Utc>::MAX_UTC);
+    Condition::all()
+        .add(Expr::col((proposal::Entity, proposal::Column::CommitteeId)).is_in(committees.iter().copied()))
+        .add(Expr::col((proposal::Entity, proposal::Column::SubmittedAt)).gte(day_start(from)))
+        .add(Expr::col((proposal::Entity, proposal::Column::SubmittedAt)).lt(end))
+}
+
 /// The metrics of the committee's proposals submitted from `from` to `to` (China dates,
 /// inclusive) within `scope`. Two aggregate queries, whatever the number of proposals: the
 /// proposals grouped by where they stand, and the latest ratings grouped by satisfaction.
 pub async fn load(db: &impl ConnectionTrait, committee_id: i64, from: NaiveDate, to: NaiveDate, scope: &MetricScope) -> Result<ProposalMetrics, DbErr> {
-    let mut m = ProposalMetrics::default();
     if matches!(scope, MetricScope::Members(ids) if ids.is_empty()) || from > to {
-        return Ok(m);
+        return Ok(ProposalMetrics::default());
     }
-    let period = in_period(committee_id, from, to, scope);
-    for (o, n) in outcomes(db, period.clone()).await? {
-        m.add(o, n);
+    let mut by = gather(db, in_period(committee_id, from, to, scope), true).await?;
+    Ok(by.remove(&committee_id).unwrap_or_default().with_rates())
+}
+
+/// The metrics of each of these committees (the whole committee each) for the period, in the
+/// same two queries as [`load`]: a roll-up over a tree of committees at once. The answer
+/// classes are not looked up (an index probe per answered proposal; the statistics show no
+/// classes): `class_*` stay 0.
+pub async fn load_by_committee(db: &impl ConnectionTrait, committees: &[i64], from: NaiveDate, to: NaiveDate) -> Result<HashMap<i64, ProposalMetrics>, DbErr> {
+    if committees.is_empty() || from > to {
+        return Ok(HashMap::new());
     }
-    for (s, n) in latest_ratings(db, period).await? {
-        m.add_ratings(s, n);
+    let by = gather(db, of_committees(committees, from, to), false).await?;
+    Ok(by.into_iter().map(|(k, m)| (k, m.with_rates())).collect())
+}
+
+/// The counts of `period`'s proposals, by committee (rates not yet worked out), with the
+/// answer classes or without.
+async fn gather(db: &impl ConnectionTrait, period: Condition, classes: bool) -> Result<HashMap<i64, ProposalMetrics>, DbErr> {
+    let mut by: HashMap<i64, ProposalMetrics> = HashMap::new();
+    for (c, o, n) in outcomes(db, period.clone(), classes).await? {
+        by.entry(c).or_default().add(o, n);
     }
-    Ok(m.with_rates())
+    for (c, s, n) in latest_ratings(db, period).await? {
+        by.entry(c).or_default().add_ratings(s, n);
+    }
+    Ok(by)
 }
 
 /// Whether the China date of `answered_at` is on or before `deadline`. The one expression that
@@ -256,8 +278,9 @@ fn answered_on_time(backend: DbBackend) -> Expr {
     }
 }
 
-/// The proposals of `period` grouped by where they stand, with how many stand there.
-async fn outcomes(db: &impl ConnectionTrait, period: Condition) -> Result<Vec<(Outcome, u64)>, DbErr> {
+/// The proposals of `period` grouped by committee and where they stand, with how many stand
+/// there.
+async fn outcomes(db: &impl ConnectionTrait, period: Condition, classes: bool) -> Result<Vec<(i64, Outcome, u64)>, DbErr> {
     let flag = |c: Expr| Expr::case(c, 1).finally(0);
     let filed = Expr::col((proposal::Entity, proposal::Column::Number)).is_not_null();
     let answered = Expr::col((proposal::Entity, proposal::Column::AnsweredAt)).is_not_null();
@@ -275,8 +298,9 @@ async fn outcomes(db: &impl ConnectionTrait, period: Condition) -> Result<Vec<(O
         .order_by((part::Entity, part::Column::Id), Order::Asc)
         .limit(1)
         .to_owned();
-    let class = Expr::case(filed.clone().and(answered.clone()), Expr::SubQuery(None, Box::new(first_class.into()))).finally(Expr::null());
+    let class: Expr = if classes { Expr::case(filed.clone().and(answered.clone()), Expr::SubQuery(None, Box::new(first_class.into()))).finally(Expr::null()).into() } else { Expr::null().cast_as(Alias::new("TEXT")) };
     let each = Query::select()
+        .expr_as(Expr::col((proposal::Entity, proposal::Column::CommitteeId)), "committee_id")
         .expr_as(Expr::col((proposal::Entity, proposal::Column::State)), "state")
         .expr_as(flag(filed), "filed")
         .expr_as(flag(answered), "answered")
@@ -285,7 +309,7 @@ async fn outcomes(db: &impl ConnectionTrait, period: Condition) -> Result<Vec<(O
         .from(proposal::Entity)
         .cond_where(period)
         .to_owned();
-    let columns = ["state", "filed", "answered", "on_time", "class"];
+    let columns = ["committee_id", "state", "filed", "answered", "on_time", "class"];
     let grouped = Query::select()
         .columns(columns)
         .expr_as(Expr::col(Asterisk).count(), "n")
@@ -304,20 +328,15 @@ async fn outcomes(db: &impl ConnectionTrait, period: Condition) -> Result<Vec<(O
                 on_time: r.try_get::<i32>("", "on_time")? == 1,
                 class: class.as_deref().and_then(AnswerClass::from_code),
             };
-            Ok((outcome, r.try_get::<i64>("", "n")? as u64))
+            Ok((r.try_get::<i64>("", "committee_id")?, outcome, r.try_get::<i64>("", "n")? as u64))
         })
         .collect()
 }
 
 /// Each proposer's latest rating (highest round) of the received proposals of `period`,
-/// counted by satisfaction.
-async fn latest_ratings(db: &impl ConnectionTrait, period: Condition) -> Result<Vec<(Satisfaction, u64)>, DbErr> {
+/// counted by committee and satisfaction.
+async fn latest_ratings(db: &impl ConnectionTrait, period: Condition) -> Result<Vec<(i64, Satisfaction, u64)>, DbErr> {
     let received = ProposalState::ALL.into_iter().filter(|s| s.received()).map(ProposalState::as_str);
-    let proposals = Query::select()
-        .column((proposal::Entity, proposal::Column::Id))
-        .from(proposal::Entity)
-        .cond_where(period.add(Expr::col((proposal::Entity, proposal::Column::State)).is_in(received)))
-        .to_owned();
     let later = Query::select()
         .expr(Expr::val(1))
         .from_as(rating::Entity, "later")
@@ -325,17 +344,24 @@ async fn latest_ratings(db: &impl ConnectionTrait, period: Condition) -> Result<
         .and_where(Expr::col(("later", rating::Column::MemberId)).equals((rating::Entity, rating::Column::MemberId)))
         .and_where(Expr::col(("later", rating::Column::Round)).gt(Expr::col((rating::Entity, rating::Column::Round))))
         .to_owned();
-    let rows: Vec<(String, i64)> = rating::Entity::find()
-        .select_only()
-        .column(rating::Column::Satisfaction)
-        .column_as(Expr::col(Asterisk).count(), "n")
-        .filter(rating::Column::ProposalId.in_subquery(proposals))
-        .filter(Expr::not_exists(later))
-        .group_by(rating::Column::Satisfaction)
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok(rows.into_iter().filter_map(|(s, n)| Some((Satisfaction::from_code(&s)?, n as u64))).collect())
+    let committee = Expr::col((proposal::Entity, proposal::Column::CommitteeId));
+    let satisfaction = Expr::col((rating::Entity, rating::Column::Satisfaction));
+    let q = Query::select()
+        .expr_as(committee.clone(), "committee_id")
+        .expr_as(satisfaction.clone(), "satisfaction")
+        .expr_as(Expr::col(Asterisk).count().cast_as(Alias::new("BIGINT")), "n")
+        .from(rating::Entity)
+        .inner_join(proposal::Entity, Expr::col((proposal::Entity, proposal::Column::Id)).equals((rating::Entity, rating::Column::ProposalId)))
+        .cond_where(period.add(Expr::col((proposal::Entity, proposal::Column::State)).is_in(received)).add(Expr::not_exists(later)))
+        .add_group_by([committee, satisfaction])
+        .to_owned();
+    let rows = db.query_all(&q).await?;
+    let mut out = Vec::new();
+    for r in rows {
+        let (c, s, n): (i64, String, i64) = (r.try_get("", "committee_id")?, r.try_get("", "satisfaction")?, r.try_get("", "n")?);
+        out.extend(Satisfaction::from_code(&s).map(|s| (c, s, n as u64)));
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

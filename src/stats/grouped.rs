@@ -11,7 +11,8 @@ use chrono::{Datelike, Months, NaiveDate};
 use sea_orm::{ConnectionTrait, DbBackend, DbErr, QueryResult, Statement, Value};
 
 use crate::org::structure::{self, with_below};
-use crate::stats::metrics::{Resolved, Scope, Stats, day_start, resolve};
+use crate::app::shell::day_start;
+use crate::stats::metrics::{Resolved, Scope, Stats, resolve};
 
 /// A statement from SQL with `?` placeholders, numbered `$1, $2 …` for PostgreSQL.
 fn stmt(backend: DbBackend, sql: &str, values: Vec<Value>) -> Statement {
@@ -34,12 +35,12 @@ fn stmt(backend: DbBackend, sql: &str, values: Vec<Value>) -> Statement {
     Statement::from_sql_and_values(backend, sql, values)
 }
 
-async fn rows(db: &impl ConnectionTrait, sql: &str, values: Vec<Value>) -> Result<Vec<QueryResult>, DbErr> {
+pub(crate) async fn rows(db: &impl ConnectionTrait, sql: &str, values: Vec<Value>) -> Result<Vec<QueryResult>, DbErr> {
     db.query_all_raw(stmt(db.get_database_backend(), sql, values)).await
 }
 
 /// `(1,2,3)`; `(NULL)` for none, which nothing is in.
-fn list(ids: &[i64]) -> String {
+pub(crate) fn list(ids: &[i64]) -> String {
     if ids.is_empty() {
         return "(NULL)".into();
     }
@@ -48,7 +49,7 @@ fn list(ids: &[i64]) -> String {
 }
 
 /// An integer column of a result row, 0 when NULL (a sum over nothing).
-fn int(r: &QueryResult, col: &str) -> Result<u64, DbErr> {
+pub(crate) fn int(r: &QueryResult, col: &str) -> Result<u64, DbErr> {
     Ok(r.try_get::<Option<i64>>("", col)?.unwrap_or(0).max(0) as u64)
 }
 

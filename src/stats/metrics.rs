@@ -7,16 +7,18 @@
 //! the group's; to a place when it happened there or below; to a studio when it came through
 //! it (items that never come through a studio count through the studio's members); to a sector
 //! through its members.
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Duration, NaiveDate};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect};
 use serde::Serialize;
 
 use crate::activities::store::{self as activities, ActivityFilter};
+use crate::app::shell::day_start;
 use crate::consultations::store::consultation;
 use crate::demands::store::demand;
 use crate::org::members::{member, member_group};
+use crate::org::store::Committee;
 use crate::org::structure::{self, with_below};
 use crate::proposals::metrics::{self as proposals, MetricScope};
 use crate::research::store::{self as research, ReportFilter};
@@ -82,19 +84,19 @@ pub struct Stats {
     pub duty_days_per_week: Option<f64>,
     // The counts behind the rates, so that sums over committees give true rates.
     #[serde(skip)]
-    opinions_adopted: u64,
+    pub(crate) opinions_adopted: u64,
     #[serde(skip)]
-    answered: u64,
+    pub(crate) answered: u64,
     #[serde(skip)]
-    on_time: u64,
+    pub(crate) on_time: u64,
     #[serde(skip)]
-    ratings: u64,
+    pub(crate) ratings: u64,
     #[serde(skip)]
-    satisfied: u64,
+    pub(crate) satisfied: u64,
     #[serde(skip)]
-    leader_days: u64,
+    pub(crate) leader_days: u64,
     #[serde(skip)]
-    leader_weeks: u64,
+    pub(crate) leader_weeks: u64,
 }
 
 fn rate(n: u64, d: u64) -> Option<f64> {
@@ -103,7 +105,7 @@ fn rate(n: u64, d: u64) -> Option<f64> {
 
 impl Stats {
     /// Adds another committee's figures (roll-up) and recomputes the rates from the counts.
-    fn add(&mut self, o: &Stats) {
+    pub(crate) fn add(&mut self, o: &Stats) {
         self.members += o.members;
         self.visits += o.visits;
         self.people_visited += o.people_visited;
@@ -135,7 +137,7 @@ impl Stats {
         self.rates();
     }
 
-    fn rates(&mut self) {
+    pub(crate) fn rates(&mut self) {
         self.filing_rate = rate(self.proposals_filed, self.proposals);
         self.adoption_rate = rate(self.opinions_adopted, self.opinion_reports);
         self.answer_rate = rate(self.answered, self.proposals_filed);
@@ -187,7 +189,8 @@ pub(crate) async fn members_at_places(db: &impl ConnectionTrait, places: &[i64])
     member::Entity::find().filter(member::Column::PlaceId.is_in(places.to_vec())).select_only().column(member::Column::Id).into_tuple().all(db).await
 }
 
-/// Members in office at the period's end: in office now and joined by then, or who left after it.
+/// Members in office at the period's end: in office now, or who left after it (the roster keeps no
+/// date of joining, so a member in office now counts for every period; the list's `at=` agrees).
 async fn members_at(db: &impl ConnectionTrait, committee_id: i64, to: NaiveDate, only: &Option<Vec<i64>>, places: &Option<Vec<i64>>) -> Result<u64, DbErr> {
     let mut q = member::Entity::find().filter(member::Column::CommitteeId.eq(committee_id));
     let in_office = sea_orm::Condition::all().add(member::Column::Status.eq("in_office"));
@@ -202,10 +205,6 @@ async fn members_at(db: &impl ConnectionTrait, committee_id: i64, to: NaiveDate,
     q.count(db).await
 }
 
-/// The first instant of a China date, for timestamps (registered, resolved).
-pub(crate) fn day_start(d: NaiveDate) -> chrono::DateTime<chrono::Utc> {
-    d.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc() - Duration::hours(8)
-}
 
 /// One committee's figures.
 async fn one(db: &impl ConnectionTrait, committee_id: i64, from: NaiveDate, to: NaiveDate, scope: Scope) -> Result<Stats, DbErr> {
@@ -291,17 +290,43 @@ async fn one(db: &impl ConnectionTrait, committee_id: i64, from: NaiveDate, to: 
     Ok(s)
 }
 
-/// The figures of `committee_id` — and of every committee below it, summed — for `from`..=`to`
+/// The figures of `committee_id` — and of every committee below it, summed — for `from..=to`
 /// (China dates) and the scope (a scope is the committee's own: groups, places and studios
 /// belong to one committee, so a scoped figure is not rolled up).
 pub async fn compute(db: &impl ConnectionTrait, committee_id: i64, from: NaiveDate, to: NaiveDate, scope: Scope) -> Result<Stats, DbErr> {
-    let mut total = one(db, committee_id, from, to, scope).await?;
-    if scope == Scope::Committee {
-        for c in crate::org::store::tree_below(db, committee_id).await? {
-            total.add(&one(db, c, from, to, Scope::Committee).await?);
+    if scope != Scope::Committee {
+        return one(db, committee_id, from, to, scope).await;
+    }
+    Ok(with_children(db, committee_id, from, to).await?.0)
+}
+
+/// The whole committee's figures summed over its tree, and each committee directly below it
+/// with its own tree's sum (the children in name order), from [`crate::stats::rollup`]: each
+/// aggregate runs once over the whole tree.
+pub async fn with_children(db: &impl ConnectionTrait, committee_id: i64, from: NaiveDate, to: NaiveDate) -> Result<(Stats, Vec<(Committee, Stats)>), DbErr> {
+    let tree = crate::org::store::subtree(db, committee_id).await?;
+    let by = crate::stats::rollup::by_committee(db, &tree, from, to).await?;
+    // The tree is breadth-first: a committee's parent comes before it.
+    let mut child_of: HashMap<i64, usize> = HashMap::new();
+    let mut children: Vec<(Committee, Stats)> = Vec::new();
+    let mut total = Stats::default();
+    for c in &tree {
+        let s = by.get(&c.id).cloned().unwrap_or_default();
+        total.add(&s);
+        let top = match c.parent_id {
+            Some(p) if p == committee_id => Some(children.len()),
+            Some(p) => child_of.get(&p).copied(),
+            None => None,
+        };
+        if let Some(i) = top {
+            child_of.insert(c.id, i);
+            if i == children.len() {
+                children.push((c.clone(), Stats::default()));
+            }
+            children[i].1.add(&s);
         }
     }
-    Ok(total)
+    Ok((total, children))
 }
 
 /// Whether a scope names a group, studio, place or sector of the committee.

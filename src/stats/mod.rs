@@ -6,6 +6,7 @@ pub mod export;
 pub mod grouped;
 pub mod metrics;
 pub mod pages;
+pub mod rollup;
 pub mod summary;
 
 /// This area's UI strings (key, 中文, English).
@@ -73,6 +74,7 @@ pub const MESSAGES: &[(&str, &str, &str)] = &[
     ("stats.by_group", "各小组情况", "By group"),
     ("stats.by_studio", "各委员工作室情况", "By studio"),
     ("stats.by_place", "各镇街情况", "By street or town"),
+    ("stats.by_committee", "各下级政协情况", "Committees below"),
     ("stats.listed", "列出条数", "Listed"),
     ("stats.period_on", "日期按", "Dates are"),
     ("stats.instructions_opinions", "社情民意批示", "on public-opinion reports"),

@@ -235,6 +235,16 @@ async fn tables(state: &AppState, shell: Option<&Shell>, committee_id: i64, from
     Ok(out)
 }
 
+/// The committees directly below, each with its own tree's figures (a parent's roll-up, row by
+/// row; the rows add up to the committee's figures less its own). Not linked: a committee's
+/// dashboard is for its own staff.
+fn children_table(shell: Option<&Shell>, children: Vec<(crate::org::store::Committee, Stats)>) -> Table {
+    const KEYS: [&str; 7] = ["stats.members", "stats.people_visited", "stats.consultations", "stats.proposals", "stats.citizens_received", "stats.demands_resolved", "stats.activities"];
+    let label = |k: &str| shell.map_or(crate::app::i18n::Lang::Zh.t(k), |sh| sh.t(k));
+    let rows = children.into_iter().map(|(c, s)| GroupRow { id: c.id, name: c.name, cells: KEYS.iter().map(|k| figure_of(&s, k).to_string()).collect() }).collect();
+    Table { title: label("stats.by_committee"), param: "", heads: KEYS.iter().map(|k| label(k)).collect(), rows }
+}
+
 /// The period (this year to date when not given) and scope of a page's query; a bad value is
 /// named and replaced by the default, so the page still shows figures.
 async fn period_and_scope(state: &AppState, committee_id: i64, q: &StatsQuery) -> AppResult<(NaiveDate, NaiveDate, Scope, Vec<FieldError>)> {
@@ -253,9 +263,15 @@ async fn period_and_scope(state: &AppState, committee_id: i64, q: &StatsQuery) -
 
 async fn board(state: &AppState, shell: Option<&Shell>, committee_id: i64, q: &StatsQuery) -> AppResult<Board> {
     let (from, to, scope, errors) = period_and_scope(state, committee_id, q).await?;
-    let stats = metrics::compute(&state.db, committee_id, from, to, scope).await?;
-    let own_only = crate::org::store::tree_below(&state.db, committee_id).await?.is_empty() || scope != Scope::Committee;
-    let tables = if scope == Scope::Committee { tables(state, shell, committee_id, from, to).await? } else { Vec::new() };
+    let (stats, children) = match scope {
+        Scope::Committee => metrics::with_children(&state.db, committee_id, from, to).await?,
+        _ => (metrics::compute(&state.db, committee_id, from, to, scope).await?, Vec::new()),
+    };
+    let own_only = children.is_empty();
+    let mut tables = if scope == Scope::Committee { tables(state, shell, committee_id, from, to).await? } else { Vec::new() };
+    if !own_only {
+        tables.insert(0, children_table(shell, children));
+    }
     Ok(Board { from, to, scope, stats, own_only, tables, errors })
 }
 

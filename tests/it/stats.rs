@@ -74,6 +74,14 @@ async fn a_parent_committee_sees_the_sum_over_its_tree() {
     assert_eq!(n(&city, "activities"), n(&district, "activities") + 5);
     assert_eq!(n(&city, "proposals"), n(&district, "proposals"));
     assert_eq!(city["filing_rate"], district["filing_rate"], "rates from the summed counts");
+    // The city's dashboard has a row for each committee below it, with that committee's figures.
+    let yuetang = xieshang::org::store::find_committee_by_code(&app.state.db, "yuetang").await.unwrap().unwrap();
+    let page = app.login("xiangtan-admin").await.get("/stats?from=2022-01-01&to=2022-12-31").await;
+    assert!(page.text.contains("各下级政协情况"), "the table of the committees below");
+    let row = format!("<tr><td>{}</td><td data-label=\"委员数\">{}</td><td data-label=\"走访人次\">{}</td>", yuetang.name, n(&district, "members"), n(&district, "people_visited"));
+    assert!(page.text.contains(&row), "{row}");
+    let staff = app.login("staff").await.get("/stats?from=2022-01-01&to=2022-12-31").await;
+    assert!(!staff.text.contains("各下级政协情况"), "a committee with none below has no such table");
 }
 
 #[tokio::test]

@@ -738,6 +738,11 @@ async fn a_parent_sums_its_two_children() {
     same(march(db, ids.p, Scope::Committee).await, want, "湘江市 = 湘江区 + 湘西区 + its own activity");
     // A scope is one committee's: the city's figures for 湘江区's group are not the city's to ask.
     assert!(!metrics::scope_exists(db, ids.p, Scope::Group(ids.g)).await.unwrap());
+    // The city's table of the committees below: one row each, its own figures.
+    let (_, children) = metrics::with_children(db, ids.p, day(3, 1), day(3, 31)).await.unwrap();
+    assert_eq!(children.iter().map(|(c, _)| c.id).collect::<Vec<_>>(), vec![ids.a, ids.b], "by name");
+    assert_eq!(serde_json::to_value(&children[0].1).unwrap(), march(db, ids.a, Scope::Committee).await);
+    assert_eq!(serde_json::to_value(&children[1].1).unwrap(), b);
 }
 
 /// The dashboard's monthly bars: (people visited, proposals, citizens received, activities).
