@@ -136,7 +136,7 @@ pub async fn monthly(db: &impl ConnectionTrait, committee_id: i64, from: NaiveDa
     );
     v.push(day_start(from).into());
     v.push(day_start(to + chrono::Duration::days(1)).into());
-    if let Some(m) = r.proposers(db).await? {
+    if let Some(m) = r.proposers(db, committee_id).await? {
         sql.push_str(&format!(" AND p.id IN (SELECT proposal_id FROM proposal_signers WHERE member_id IN {})", list(&m)));
     }
     for row in rows(db, &format!("{sql} GROUP BY 1"), v).await? {
@@ -348,10 +348,10 @@ async fn place_rows(db: &impl ConnectionTrait, committee_id: i64, from: NaiveDat
 
 impl Resolved {
     /// Whose proposals count: the scope's members, a place's being those who live there.
-    async fn proposers(&self, db: &impl ConnectionTrait) -> Result<Option<Vec<i64>>, DbErr> {
+    async fn proposers(&self, db: &impl ConnectionTrait, committee_id: i64) -> Result<Option<Vec<i64>>, DbErr> {
         match (&self.members, &self.places) {
             (Some(m), _) => Ok(Some(m.clone())),
-            (None, Some(p)) => crate::stats::metrics::members_at_places(db, p).await.map(Some),
+            (None, Some(p)) => crate::org::scope::place_members(db, committee_id, p).await.map(Some),
             (None, None) => Ok(None),
         }
     }

@@ -18,6 +18,7 @@ use crate::app::shell::day_start;
 use crate::consultations::store::consultation;
 use crate::demands::store::demand;
 use crate::org::members::{member, member_group};
+use crate::org::scope;
 use crate::org::store::Committee;
 use crate::org::structure::{self, with_below};
 use crate::proposals::metrics::{self as proposals, MetricScope};
@@ -173,20 +174,12 @@ pub(crate) async fn resolve(db: &impl ConnectionTrait, committee_id: i64, scope:
             Resolved { places: Some(with_below(p, &tree)), ..Default::default() }
         }
         Scope::Sector(s) => {
-            let ids = member::Entity::find().filter(member::Column::CommitteeId.eq(committee_id)).filter(member::Column::SectorId.eq(s)).select_only().column(member::Column::Id).into_tuple().all(db).await?;
-            Resolved { members: Some(ids), ..Default::default() }
+            Resolved { members: Some(scope::sector_members(db, committee_id, s).await?), ..Default::default() }
         }
         Scope::Studio(s) => {
-            let ids = studios::members_of(db, &[s]).await?.remove(&s).unwrap_or_default();
-            Resolved { members: Some(ids), studios: Some(vec![s]), ..Default::default() }
+            Resolved { members: Some(scope::studio_members(db, s).await?), studios: Some(vec![s]), ..Default::default() }
         }
     })
-}
-
-/// The members who live or work at these places: whose items that happen nowhere (proposals,
-/// public-opinion reports) are a place's.
-pub(crate) async fn members_at_places(db: &impl ConnectionTrait, places: &[i64]) -> Result<Vec<i64>, DbErr> {
-    member::Entity::find().filter(member::Column::PlaceId.is_in(places.to_vec())).select_only().column(member::Column::Id).into_tuple().all(db).await
 }
 
 /// Members in office at the period's end: in office now, or who left after it (the roster keeps no
@@ -228,7 +221,7 @@ async fn one(db: &impl ConnectionTrait, committee_id: i64, from: NaiveDate, to: 
     let p_scope = match (&r.members, &r.places) {
         (Some(m), _) => MetricScope::Members(m.clone()),
         // Proposals happen nowhere: a place's are its members'.
-        (None, Some(p)) => MetricScope::Members(members_at_places(db, p).await?),
+        (None, Some(p)) => MetricScope::Members(scope::place_members(db, committee_id, p).await?),
         (None, None) => MetricScope::All,
     };
     let pm = proposals::load(db, committee_id, from, to, &p_scope).await?;
@@ -245,7 +238,7 @@ async fn one(db: &impl ConnectionTrait, committee_id: i64, from: NaiveDate, to: 
         (Some(g), _) => Some(g.clone()),
         (None, Some(p)) => Some(research::GroupScope {
             group_ids: Vec::new(),
-            member_ids: members_at_places(db, p).await?,
+            member_ids: scope::place_members(db, committee_id, p).await?,
         }),
         (None, None) => None,
     };
