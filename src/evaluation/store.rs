@@ -331,22 +331,22 @@ pub async fn results(db: &impl ConnectionTrait, committee_id: i64, year: i32) ->
 /// The year's kept standings, best first, from their own column (the files' lines and records
 /// are not read); a row kept before that column existed is read from its file.
 pub async fn standings(db: &impl ConnectionTrait, committee_id: i64, year: i32) -> Result<Vec<Standing>, DbErr> {
-    let rows: Vec<(i64, i32, Option<String>)> = score::Entity::find()
+    let rows: Vec<(i32, Option<String>)> = score::Entity::find()
         .select_only()
-        .columns([score::Column::MemberId, score::Column::Records, score::Column::Standing])
+        .columns([score::Column::Records, score::Column::Standing])
         .filter(score::Column::CommitteeId.eq(committee_id))
         .filter(score::Column::Year.eq(year))
         .into_tuple()
         .all(db)
         .await?;
-    let mut out: Vec<Standing> = Vec::with_capacity(rows.len());
-    for (member_id, records, standing) in rows {
-        let s = match standing {
-            Some(json) => serde_json::from_str::<Standing>(&json).ok(),
-            None => result_of(db, committee_id, year, member_id).await?.as_ref().map(Standing::from),
-        };
-        out.extend(s.map(|s| Standing { records: records as usize, ..s }));
+    if rows.iter().any(|r| r.1.is_none()) {
+        // Kept before the column existed: the whole year from its files, in one read.
+        return Ok(results(db, committee_id, year).await?.iter().map(Standing::from).collect());
     }
+    let mut out: Vec<Standing> = rows
+        .into_iter()
+        .filter_map(|(records, standing)| serde_json::from_str::<Standing>(standing.as_deref()?).ok().map(|s| Standing { records: records as usize, ..s }))
+        .collect();
     // Sorted here: a few hundred rows, and the index then needs no order of its own.
     out.sort_by(|a, b| b.score.total.total_cmp(&a.score.total).then(a.member_id.cmp(&b.member_id)));
     Ok(out)
