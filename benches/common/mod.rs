@@ -92,6 +92,23 @@ pub async fn measure(router: &Router, path: &str, auth: &Auth<'_>, rounds: usize
     (times[rounds / 2], times[(rounds * 99 / 100).saturating_sub(1)], size)
 }
 
+/// p50 and p99 of `rounds` requests, each right after `before` ran (a change, or dropping what
+/// is kept, that the request must then see); panics unless every answer is 200.
+pub async fn measure_after(router: &Router, db: &DatabaseConnection, before: &str, path: &str, auth: &Auth<'_>, rounds: usize) -> (Duration, Duration) {
+    let mut times = Vec::with_capacity(rounds);
+    for _ in 0..rounds {
+        db.execute_unprepared(before).await.unwrap();
+        let t = Instant::now();
+        let res = router.clone().oneshot(request(path, auth)).await.unwrap();
+        let status = res.status();
+        res.into_body().collect().await.unwrap();
+        times.push(t.elapsed());
+        assert_eq!(status, 200, "GET {path}");
+    }
+    times.sort();
+    (times[rounds / 2], times[(rounds * 99 / 100).saturating_sub(1)])
+}
+
 /// `EXPLAIN QUERY PLAN` of a statement, one line.
 pub async fn plan(db: &DatabaseConnection, st: &Statement) -> String {
     let values = st.values.clone().map(|v| v.0).unwrap_or_default();

@@ -1,6 +1,8 @@
 //! One migration set for SQLite and PostgreSQL. Backend-specific SQL is kept to the few places
 //! that need it (append-only triggers) and each sits behind a `match` on the backend.
 pub use sea_orm_migration::prelude::*;
+/// The tables kept statistics follow (read by the statistics tests).
+pub use m20261127_000021_stats_figures::{STATS_COUNTED, stats_committee_of};
 
 mod m20261126_000001_foundation;
 mod m20261126_000002_org;
@@ -22,6 +24,7 @@ mod m20261127_000017_stats_indexes;
 mod m20261127_000018_evaluation_indexes;
 mod m20261127_000019_evaluation_standing;
 mod m20261127_000020_rollup_indexes;
+mod m20261127_000021_stats_figures;
 mod util;
 
 pub struct Migrator;
@@ -50,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000018_evaluation_indexes::Migration),
             Box::new(m20261127_000019_evaluation_standing::Migration),
             Box::new(m20261127_000020_rollup_indexes::Migration),
+            Box::new(m20261127_000021_stats_figures::Migration),
         ]
     }
 }

@@ -15,7 +15,7 @@ use crate::app::shell::day_start;
 use crate::stats::metrics::{Resolved, Scope, Stats, resolve};
 
 /// A statement from SQL with `?` placeholders, numbered `$1, $2 …` for PostgreSQL.
-fn stmt(backend: DbBackend, sql: &str, values: Vec<Value>) -> Statement {
+pub(crate) fn stmt(backend: DbBackend, sql: &str, values: Vec<Value>) -> Statement {
     let sql = match backend {
         DbBackend::Postgres => {
             let mut out = String::with_capacity(sql.len() + 16);
@@ -92,20 +92,48 @@ fn bucket_of(col: &str, starts: &[Value], values: &mut Vec<Value>) -> String {
 
 /// The people visited, proposals received, citizens received and activities of each month of
 /// the period (the first and last month cut to the period), for the scope; a committee's
-/// figures sum its tree as [`crate::stats::metrics::compute`] does.
+/// figures sum its tree as [`crate::stats::metrics::compute`] does, each committee's bars kept
+/// with its figures ([`crate::stats::kept`]).
 pub async fn monthly(db: &impl ConnectionTrait, committee_id: i64, from: NaiveDate, to: NaiveDate, scope: Scope) -> Result<Vec<Month>, DbErr> {
-    let firsts = months(from, to);
-    let to = to.min(firsts.last().map(|m| *m + Months::new(1)).and_then(|m| m.pred_opt()).unwrap_or(to));
-    let mut out: Vec<Month> = firsts.iter().map(|f| Month { first: *f, ..Default::default() }).collect();
+    let mut out: Vec<Month> = months(from, to).into_iter().map(|first| Month { first, ..Default::default() }).collect();
     if out.is_empty() {
         return Ok(out);
     }
-    let mut committees = vec![committee_id];
-    if scope == Scope::Committee {
-        committees.extend(crate::org::store::tree_below(db, committee_id).await?);
+    let by = if scope == Scope::Committee {
+        let tree = crate::org::store::subtree(db, committee_id).await?;
+        crate::stats::kept::months(db, &tree, from, to).await?
+    } else {
+        bars(db, &[committee_id], from, to, &resolve(db, committee_id, scope).await?, scope).await?
+    };
+    for counts in by.values() {
+        for (m, [people, proposals, citizens, activities]) in out.iter_mut().zip(counts) {
+            m.people_visited += people;
+            m.proposals += proposals;
+            m.citizens_received += citizens;
+            m.activities += activities;
+        }
     }
-    let r = resolve(db, committee_id, scope).await?;
-    let c = list(&committees);
+    Ok(out)
+}
+
+/// Each month's (people visited, proposals received, citizens received, activities) of the
+/// period, by committee: one aggregate a series over all the `committees`, grouped by committee
+/// and month. A scope (`r`, `scope`) is one committee's: `committees` is then that one.
+pub(crate) async fn bars(db: &impl ConnectionTrait, committees: &[i64], from: NaiveDate, to: NaiveDate, r: &Resolved, scope: Scope) -> Result<HashMap<i64, Vec<[u64; 4]>>, DbErr> {
+    let firsts = months(from, to);
+    let to = to.min(firsts.last().map(|m| *m + Months::new(1)).and_then(|m| m.pred_opt()).unwrap_or(to));
+    let mut out: HashMap<i64, Vec<[u64; 4]>> = committees.iter().map(|k| (*k, vec![[0; 4]; firsts.len()])).collect();
+    if firsts.is_empty() || committees.is_empty() {
+        return Ok(out);
+    }
+    let mut set = |row: &QueryResult, series: usize| -> Result<(), DbErr> {
+        let (k, b): (i64, usize) = (row.try_get("", "k")?, int(row, "b")? as usize);
+        if let Some(month) = out.get_mut(&k).and_then(|m| m.get_mut(b)) {
+            month[series] = int(row, "n")?;
+        }
+        Ok(())
+    };
+    let c = list(committees);
     let days: Vec<Value> = firsts.iter().map(|d| Value::from(*d)).collect();
     let instants: Vec<Value> = firsts.iter().map(|d| Value::from(day_start(*d))).collect();
     let period = |values: &mut Vec<Value>| {
@@ -116,7 +144,7 @@ pub async fn monthly(db: &impl ConnectionTrait, committee_id: i64, from: NaiveDa
     // Visits: people visited.
     let mut v = Vec::new();
     let b = bucket_of("v.on_date", &days, &mut v);
-    let mut sql = format!("SELECT {b} AS b, CAST(SUM(v.people) AS BIGINT) AS n FROM visits v WHERE v.committee_id IN {c} AND v.on_date >= ? AND v.on_date <= ?");
+    let mut sql = format!("SELECT v.committee_id AS k, {b} AS b, CAST(SUM(v.people) AS BIGINT) AS n FROM visits v WHERE v.committee_id IN {c} AND v.on_date >= ? AND v.on_date <= ?");
     period(&mut v);
     if let Some(m) = &r.members {
         sql.push_str(&format!(" AND v.id IN (SELECT visit_id FROM visit_visitors WHERE member_id IN {})", list(m)));
@@ -124,45 +152,45 @@ pub async fn monthly(db: &impl ConnectionTrait, committee_id: i64, from: NaiveDa
     if let Some(p) = &r.places {
         sql.push_str(&format!(" AND v.place_id IN {}", list(p)));
     }
-    for row in rows(db, &format!("{sql} GROUP BY 1"), v).await? {
-        out[int(&row, "b")? as usize].people_visited = int(&row, "n")?;
+    for row in rows(db, &format!("{sql} GROUP BY 1, 2"), v).await? {
+        set(&row, 0)?;
     }
 
     // Proposals received (sent in: not drafts, not collecting signatures).
     let mut v = Vec::new();
     let b = bucket_of("p.submitted_at", &instants, &mut v);
     let mut sql = format!(
-        "SELECT {b} AS b, CAST(COUNT(*) AS BIGINT) AS n FROM proposals p WHERE p.committee_id IN {c} AND p.submitted_at >= ? AND p.submitted_at < ? AND p.state NOT IN ('draft', 'collecting_signatures')"
+        "SELECT p.committee_id AS k, {b} AS b, CAST(COUNT(*) AS BIGINT) AS n FROM proposals p WHERE p.committee_id IN {c} AND p.submitted_at >= ? AND p.submitted_at < ? AND p.state NOT IN ('draft', 'collecting_signatures')"
     );
     v.push(day_start(from).into());
     v.push(day_start(to + chrono::Duration::days(1)).into());
-    if let Some(m) = r.proposers(db, committee_id).await? {
+    if let Some(m) = r.proposers(db, committees[0]).await? {
         sql.push_str(&format!(" AND p.id IN (SELECT proposal_id FROM proposal_signers WHERE member_id IN {})", list(&m)));
     }
-    for row in rows(db, &format!("{sql} GROUP BY 1"), v).await? {
-        out[int(&row, "b")? as usize].proposals = int(&row, "n")?;
+    for row in rows(db, &format!("{sql} GROUP BY 1, 2"), v).await? {
+        set(&row, 1)?;
     }
 
     // Receptions: citizens received (none for a sector: receptions have no sector).
     if !matches!(scope, Scope::Sector(_)) {
         let mut v = Vec::new();
         let b = bucket_of("r.held_on", &days, &mut v);
-        let mut sql = format!("SELECT {b} AS b, CAST(SUM(r.citizens_received) AS BIGINT) AS n FROM receptions r WHERE r.committee_id IN {c} AND r.held_on >= ? AND r.held_on <= ?");
+        let mut sql = format!("SELECT r.committee_id AS k, {b} AS b, CAST(SUM(r.citizens_received) AS BIGINT) AS n FROM receptions r WHERE r.committee_id IN {c} AND r.held_on >= ? AND r.held_on <= ?");
         period(&mut v);
         match (&r.studios, &r.places) {
             (Some(s), _) => sql.push_str(&format!(" AND r.studio_id IN {}", list(s))),
             (None, Some(p)) => sql.push_str(&format!(" AND r.place_id IN {}", list(p))),
             _ => {}
         }
-        for row in rows(db, &format!("{sql} GROUP BY 1"), v).await? {
-            out[int(&row, "b")? as usize].citizens_received = int(&row, "n")?;
+        for row in rows(db, &format!("{sql} GROUP BY 1, 2"), v).await? {
+            set(&row, 2)?;
         }
     }
 
     // Activities.
     let mut v = Vec::new();
     let b = bucket_of("a.on_date", &days, &mut v);
-    let mut sql = format!("SELECT {b} AS b, CAST(COUNT(*) AS BIGINT) AS n FROM activities a WHERE a.committee_id IN {c} AND a.on_date >= ? AND a.on_date <= ?");
+    let mut sql = format!("SELECT a.committee_id AS k, {b} AS b, CAST(COUNT(*) AS BIGINT) AS n FROM activities a WHERE a.committee_id IN {c} AND a.on_date >= ? AND a.on_date <= ?");
     period(&mut v);
     if let Some(m) = &r.members {
         sql.push_str(&format!(" AND a.id IN (SELECT activity_id FROM activity_participants WHERE member_id IN {} AND attendance = 'present')", list(m)));
@@ -170,8 +198,8 @@ pub async fn monthly(db: &impl ConnectionTrait, committee_id: i64, from: NaiveDa
     if let Some(p) = &r.places {
         sql.push_str(&format!(" AND a.place_id IN {}", list(p)));
     }
-    for row in rows(db, &format!("{sql} GROUP BY 1"), v).await? {
-        out[int(&row, "b")? as usize].activities = int(&row, "n")?;
+    for row in rows(db, &format!("{sql} GROUP BY 1, 2"), v).await? {
+        set(&row, 3)?;
     }
     Ok(out)
 }

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Duration, NaiveDate};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::activities::store::{self as activities, ActivityFilter};
 use crate::app::shell::day_start;
@@ -50,7 +50,7 @@ pub(crate) struct Resolved {
 }
 
 /// Every figure (DOMAIN.md's keys). Rates are fractions 0–1, `None` where the denominator is 0.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Stats {
     pub members: u64,
     pub visits: u64,
@@ -295,10 +295,11 @@ pub async fn compute(db: &impl ConnectionTrait, committee_id: i64, from: NaiveDa
 
 /// The whole committee's figures summed over its tree, and each committee directly below it
 /// with its own tree's sum (the children in name order), from [`crate::stats::rollup`]: each
-/// aggregate runs once over the whole tree.
+/// aggregate runs once over the whole tree, for the committees whose figures are not kept
+/// ([`crate::stats::kept`]).
 pub async fn with_children(db: &impl ConnectionTrait, committee_id: i64, from: NaiveDate, to: NaiveDate) -> Result<(Stats, Vec<(Committee, Stats)>), DbErr> {
     let tree = crate::org::store::subtree(db, committee_id).await?;
-    let by = crate::stats::rollup::by_committee(db, &tree, from, to).await?;
+    let by = crate::stats::kept::by_committee(db, &tree, from, to).await?;
     // The tree is breadth-first: a committee's parent comes before it.
     let mut child_of: HashMap<i64, usize> = HashMap::new();
     let mut children: Vec<(Committee, Stats)> = Vec::new();

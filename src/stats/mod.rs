@@ -4,6 +4,7 @@ pub mod api;
 pub mod charts;
 pub mod export;
 pub mod grouped;
+pub mod kept;
 pub mod metrics;
 pub mod pages;
 pub mod rollup;

@@ -4,6 +4,9 @@
 //! definitions are those of `metrics` (DOMAIN.md) with no scope: the drill-down test checks a
 //! committee's figures against its lists, the hand-counted fixtures a parent's sum.
 //!
+//! What this computes is kept (`stats::kept`) until a row of a table it reads changes: a table
+//! read here must be in the migrations' `STATS_COUNTED`, or a change to it would not be seen.
+//!
 //! SQL as in `grouped`: `?` placeholders, values bound, the committees' ids inlined as integers.
 use std::collections::{BTreeSet, HashMap};
 

@@ -789,3 +789,108 @@ async fn the_monthly_bars_and_the_tables_are_the_hand_counts() {
     assert_eq!(place(ids.x), [8, 5, 1, 1, 1, 2], "X with X1");
     assert_eq!(place(ids.y), [7, 0, 1, 2, 2, 1], "Y: v2; c2; rc2 rc3; d3 d4; a2");
 }
+
+/// Writes kept figures of 湘江区 for March that no record holds (999 members, 999 people visited
+/// in the month's bar), so a read that shows them was served from what is kept.
+async fn tamper(db: &DatabaseConnection, cid: i64) {
+    use sea_orm::ConnectionTrait;
+    let row = db
+        .query_one_raw(sea_orm::Statement::from_sql_and_values(db.get_database_backend(), stmt_sql(db, "SELECT figures FROM stats_figures WHERE committee_id = ?"), [cid.into()]))
+        .await
+        .unwrap()
+        .expect("the figures were kept");
+    let mut kept: Value = serde_json::from_str(&row.try_get::<String>("", "figures").unwrap()).unwrap();
+    kept["shown"]["members"] = json!(999);
+    kept["months"][0][0] = json!(999);
+    let set = sea_orm::Statement::from_sql_and_values(db.get_database_backend(), stmt_sql(db, "UPDATE stats_figures SET figures = ? WHERE committee_id = ?"), [kept.to_string().into(), cid.into()]);
+    assert_eq!(db.execute_raw(set).await.unwrap().rows_affected(), 1);
+}
+
+/// `?` placeholders as the backend writes them.
+fn stmt_sql(db: &DatabaseConnection, sql: &str) -> String {
+    match db.get_database_backend() {
+        sea_orm::DbBackend::Postgres => sql.replacen('?', "$1", 1).replacen('?', "$2", 1),
+        _ => sql.to_string(),
+    }
+}
+
+#[tokio::test]
+async fn kept_figures_are_served_until_anything_they_count_changes() {
+    use sea_orm::ConnectionTrait;
+    let app = TestApp::empty().await;
+    let db = &app.state.db;
+    let ids = build(db).await;
+    same(march(db, ids.a, Scope::Committee).await, whole_a(), "computed");
+    tamper(db, ids.a).await;
+    assert_eq!(march(db, ids.a, Scope::Committee).await["members"], json!(999), "a second read is served from what was kept");
+    let people = |db| async move { xieshang::stats::grouped::monthly(db, ids.a, day(3, 1), day(3, 31), Scope::Committee).await.unwrap()[0].people_visited };
+    assert_eq!(people(db).await, 999, "the monthly bars too");
+
+    // A change to any row of any table the figures count, even one that leaves it as it was,
+    // makes them computed again; a committee elsewhere keeps its figures.
+    for &(table, column, parent) in migration::STATS_COUNTED {
+        tamper(db, ids.a).await;
+        let b_before = march(db, ids.b, Scope::Committee).await;
+        let touch = format!("UPDATE {table} SET {column} = {column} WHERE {} = {}", migration::stats_committee_of(table, column, parent), ids.a);
+        let touched = db.execute_unprepared(&touch).await.unwrap().rows_affected();
+        assert!(touched > 0, "{table}: the fixture has rows of 湘江区");
+        same(march(db, ids.a, Scope::Committee).await, whole_a(), &format!("after a change to {table}"));
+        assert_eq!(json!(people(db).await), whole_a()["people_visited"], "{table}: the bars");
+        assert_eq!(march(db, ids.b, Scope::Committee).await, b_before, "{table}: 湘西区 is not 湘江区");
+    }
+
+    // Records added and removed count at once.
+    tamper(db, ids.a).await;
+    add_visit(db, ids.a, day(3, 16), "home", 3, None, &[ids.m[1]]).await;
+    let after = march(db, ids.a, Scope::Committee).await;
+    assert_eq!((after["visits"].clone(), after["people_visited"].clone()), (json!(whole_a()["visits"].as_u64().unwrap() + 1), json!(whole_a()["people_visited"].as_u64().unwrap() + 3)));
+    assert_eq!(after["members"], whole_a()["members"]);
+    db.execute_unprepared(&format!("DELETE FROM visit_visitors WHERE visit_id = (SELECT MAX(id) FROM visits WHERE committee_id = {})", ids.a)).await.unwrap();
+    db.execute_unprepared(&format!("DELETE FROM visits WHERE id = (SELECT MAX(id) FROM visits WHERE committee_id = {})", ids.a)).await.unwrap();
+    same(march(db, ids.a, Scope::Committee).await, whole_a(), "after the visit was removed");
+
+    // Kept figures that do not read (kept in another shape) are computed and written again.
+    db.execute_unprepared(&format!("UPDATE stats_figures SET figures = 'not figures' WHERE committee_id = {}", ids.a)).await.unwrap();
+    same(march(db, ids.a, Scope::Committee).await, whole_a(), "computed when the kept figures do not read");
+    tamper(db, ids.a).await;
+    assert_eq!(march(db, ids.a, Scope::Committee).await["members"], json!(999), "and kept again");
+    db.execute_unprepared(&format!("DELETE FROM stats_figures WHERE committee_id = {}", ids.a)).await.unwrap();
+
+    // The city's sum from its children's kept figures is the sum computed afresh.
+    let kept = march(db, ids.p, Scope::Committee).await;
+    db.execute_unprepared("DELETE FROM stats_figures").await.unwrap();
+    assert_eq!(march(db, ids.p, Scope::Committee).await, kept);
+}
+
+/// The tables a statement reads: the names after FROM and JOIN (not subqueries).
+fn tables_read(sql: &str) -> Vec<String> {
+    let words: Vec<&str> = sql.split_whitespace().collect();
+    words
+        .windows(2)
+        .filter(|w| w[0].eq_ignore_ascii_case("FROM") || w[0].eq_ignore_ascii_case("JOIN"))
+        .map(|w| w[1].trim_matches(|c: char| c == '"' || c == ',' || c == ')').to_string())
+        .filter(|t| !t.starts_with('(') && !t.is_empty())
+        .collect()
+}
+
+#[tokio::test]
+async fn every_table_the_kept_figures_count_moves_their_mark() {
+    use std::sync::{Arc, Mutex};
+    let app = TestApp::empty().await;
+    let ids = build(&app.state.db).await;
+    let seen: Arc<Mutex<Vec<String>>> = Arc::default();
+    let mut db = app.state.db.clone();
+    let recorder = seen.clone();
+    db.set_metric_callback(move |info| recorder.lock().unwrap().push(info.statement.sql.clone()));
+    // The city's figures and bars computed afresh, as a first request of the period does.
+    metrics::compute(&db, ids.p, day(3, 1), day(3, 31), Scope::Committee).await.unwrap();
+    xieshang::stats::grouped::monthly(&db, ids.p, day(3, 1), day(3, 31), Scope::Committee).await.unwrap();
+    let read: std::collections::BTreeSet<String> = seen.lock().unwrap().iter().flat_map(|s| tables_read(s)).collect();
+    for t in ["demands", "proposal_ratings", "visit_visitors", "activity_participants", "stats_figures"] {
+        assert!(read.contains(t), "{t} is read: {read:?}");
+    }
+    let followed: Vec<&str> = migration::STATS_COUNTED.iter().map(|c| c.0).chain(["stats_marks", "stats_figures"]).collect();
+    for t in &read {
+        assert!(followed.contains(&t.as_str()), "the figures read {t}, whose changes no trigger follows (add it to STATS_COUNTED)");
+    }
+}
