@@ -101,11 +101,16 @@ impl MigrationTrait for Migration {
             DbBackend::Postgres => {
                 db.execute_unprepared(&format!("CREATE FUNCTION stats_mark_new_committee() RETURNS trigger AS $$ BEGIN {new_committee}; RETURN NULL; END; $$ LANGUAGE plpgsql")).await?;
                 db.execute_unprepared("CREATE TRIGGER stats_mark_new_committee AFTER INSERT ON committees FOR EACH ROW EXECUTE FUNCTION stats_mark_new_committee()").await?;
+                // Once a transaction: a mark this transaction has moved already (its row version is
+                // this transaction's) is not moved again. Readers see the mark change once, at commit,
+                // with every write; updating one row thousands of times in one transaction (the demo,
+                // an import) would pile up row versions PostgreSQL must walk on each update.
+                let once = " AND xmin <> pg_current_xact_id()::xid";
                 for &(table, column, parent) in STATS_COUNTED {
                     db.execute_unprepared(&format!(
                         "CREATE FUNCTION stats_mark_{table}() RETURNS trigger AS $$ BEGIN \
-                         IF TG_OP <> 'DELETE' THEN {}; END IF; \
-                         IF TG_OP <> 'INSERT' THEN {}; END IF; \
+                         IF TG_OP <> 'DELETE' THEN {}{once}; END IF; \
+                         IF TG_OP <> 'INSERT' THEN {}{once}; END IF; \
                          RETURN NULL; END; $$ LANGUAGE plpgsql",
                         bump("NEW", column, parent),
                         bump("OLD", column, parent)

@@ -839,6 +839,15 @@ async fn kept_figures_are_served_until_anything_they_count_changes() {
         assert_eq!(march(db, ids.b, Scope::Committee).await, b_before, "{table}: 湘西区 is not 湘江区");
     }
 
+    // Many changes in one transaction move the mark (PostgreSQL moves it once a transaction).
+    tamper(db, ids.a).await;
+    let txn = sea_orm::TransactionTrait::begin(db).await.unwrap();
+    for table in ["visits", "demands", "visits"] {
+        txn.execute_unprepared(&format!("UPDATE {table} SET committee_id = committee_id WHERE committee_id = {}", ids.a)).await.unwrap();
+    }
+    txn.commit().await.unwrap();
+    same(march(db, ids.a, Scope::Committee).await, whole_a(), "after a transaction of changes");
+
     // Records added and removed count at once.
     tamper(db, ids.a).await;
     add_visit(db, ids.a, day(3, 16), "home", 3, None, &[ids.m[1]]).await;
